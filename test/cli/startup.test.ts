@@ -1,0 +1,103 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { request } from 'node:http';
+import { Agent } from 'node:http';
+import { io as connectClient } from 'socket.io-client';
+import { startServiceProcess, temporaryFolder, entryCommand, repositoryRoot, type ServiceProcess } from '../support/service-process.ts';
+import { runtimeName } from '../../src/runtime/index.ts';
+import { spawnSync } from 'node:child_process';
+
+// Nothing listens on port 9 (discard) here, so the consumer only retries; no test reaches the internet.
+const CLOSED_UPSTREAM = 'ws://127.0.0.1:9/subscribe';
+
+const startup = suite<{ folder: ReturnType<typeof temporaryFolder>; service?: ServiceProcess }>('startup');
+
+startup.before.each((context) => {
+  context.folder = temporaryFolder();
+});
+
+startup.after.each(async (context) => {
+  await context.service?.stop('SIGKILL').catch(() => undefined);
+  context.service = undefined;
+  context.folder.remove();
+});
+
+startup('serves /api/stats and /healthz', async (context) => {
+  context.service = await startServiceProcess({
+    env: { JETSTREAM_URL: CLOSED_UPSTREAM, DATABASE_URL: `file:${context.folder.path}/db.sqlite` },
+  });
+  const stats = await fetch(`${context.service.baseUrl}/api/stats`);
+  assert.is(stats.status, 200, '/api/stats status');
+  assert.match(stats.headers.get('content-type') ?? '', /application\/json/, '/api/stats content type');
+  const body = (await stats.json()) as Record<string, unknown>;
+  assert.is(body.runtime, runtimeName, 'runtime field names the runtime running the service');
+  assert.type(body.version, 'number', 'version field');
+  assert.type(body.serviceVersion, 'string', 'serviceVersion field');
+  assert.type(body.uptimeSeconds, 'number', 'uptimeSeconds field');
+  assert.ok(!Number.isNaN(Date.parse(String(body.startedAt))), 'startedAt is a date');
+
+  const health = await fetch(`${context.service.baseUrl}/healthz`);
+  assert.is(health.status, 200, '/healthz status');
+  await health.body?.cancel();
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  startup(`${signal} with open clients exits 0 quickly`, async (context) => {
+    context.service = await startServiceProcess({
+      env: { JETSTREAM_URL: CLOSED_UPSTREAM, DATABASE_URL: `file:${context.folder.path}/db.sqlite` },
+    });
+    const { baseUrl, port } = context.service;
+
+    // An idle keep-alive HTTP connection, which a bare server.close() would wait for.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    await new Promise<void>((resolve, reject) => {
+      request({ host: '127.0.0.1', port, path: '/healthz', agent }, (response) => {
+        response.resume();
+        response.on('end', resolve);
+      }).on('error', reject).end();
+    });
+
+    const client = connectClient(baseUrl, { transports: ['websocket'], reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', resolve);
+      client.once('connect_error', reject);
+    });
+    const disconnected = new Promise<string>((resolve) => client.once('disconnect', resolve));
+
+    const result = await context.service.stop(signal);
+    assert.is(result.code, 0, `exit code after ${signal}`);
+    assert.ok(result.elapsedMs < 10_000, `exit took ${Math.round(result.elapsedMs)} ms, limit 10000`);
+    assert.ok(await Promise.race([disconnected, new Promise((r) => setTimeout(() => r(false), 2000))]), 'socket.io client saw a disconnect');
+    client.close();
+    agent.destroy();
+    const lines = context.service.logLines().map((line) => line.msg);
+    assert.ok(lines.includes('stopped'), 'logged "stopped"');
+  });
+}
+
+startup('invalid variable exits non-zero with a clear message', (context) => {
+  const { command, args } = entryCommand();
+  const result = spawnSync(command, args, {
+    cwd: repositoryRoot,
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', PORT: 'eighty', DATABASE_URL: `file:${context.folder.path}/db.sqlite` },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  assert.is(result.status, 2, 'exit code for a configuration error');
+  assert.match(result.stderr, 'PORT', 'message names the variable');
+  assert.match(result.stderr, '"eighty"', 'message quotes the value');
+  assert.match(result.stderr, 'an integer from 0 to 65535', 'message gives the accepted form');
+});
+
+startup('--help lists variables with defaults and units', () => {
+  const { command, args } = entryCommand(['--help']);
+  const result = spawnSync(command, args, { cwd: repositoryRoot, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' }, encoding: 'utf8', timeout: 20_000 });
+  assert.is(result.status, 0, 'exit code of --help');
+  for (const name of ['PORT', 'HOST', 'DATABASE_URL', 'JETSTREAM_URL', 'LOG_LEVEL']) {
+    assert.match(result.stdout, name, `--help mentions ${name}`);
+  }
+  assert.match(result.stdout, 'Default: 3000', 'PORT default shown');
+  assert.match(result.stdout, '[ms]', 'units shown');
+});
+
+startup.run();
