@@ -13,7 +13,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: P
       continue;
     }
     const spec = VARIABLES[name];
-    const raw = env[name] === '' ? undefined : (env[name] ?? spec.fallback);
+    const provided = env[name] === '' ? undefined : env[name];
+    const raw = provided ?? spec.fallback;
     config[name] = raw === undefined ? undefined : spec.parser.parse(name, raw);
   }
   checkRelations(config as Config);
