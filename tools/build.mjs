@@ -1,6 +1,22 @@
-// Builds dist/server.js for Node and the dashboard bundle static/app.js with esbuild.
-// Packages stay external: socket.io is CommonJS and @libsql loads a native addon at run time.
+// Builds dist/server.js for Node and the dashboard bundle static/dist/app.js (plus app.css, from
+// the CSS the dashboard imports) with esbuild. Server packages stay external: socket.io is
+// CommonJS and @libsql loads a native addon at run time. The dashboard bundles everything.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+
+// esbuild drops the `with { type: 'json' }` attribute from external imports, and Node then
+// rejects the bare JSON import, so JSON data from packages (emoji names) is bundled instead.
+const bundleJsonFromPackages = {
+  name: 'bundle-json-from-packages',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /\.json$/ }, (args) => {
+      if (args.path.startsWith('.') || args.path.startsWith('/')) return undefined;
+      const require = createRequire(join(args.resolveDir, 'index.js'));
+      return { path: require.resolve(args.path) };
+    });
+  },
+};
 
 await build({
   entryPoints: ['src/server.ts'],
@@ -10,6 +26,7 @@ await build({
   format: 'esm',
   target: 'node20',
   packages: 'external',
+  plugins: [bundleJsonFromPackages],
   sourcemap: true,
   logLevel: 'warning',
 });
