@@ -34,6 +34,12 @@ export const VARIABLES = {
     'libSQL database: a file: path (embedded, WAL mode) or a libsql:// or http(s):// server URL.',
   ),
   DATABASE_AUTH_TOKEN: variable(secret, undefined, 'Auth token for a remote libSQL server.'),
+  DATABASE_BUSY_TIMEOUT_MS: variable(
+    integer(0, 60_000),
+    '250',
+    'How long one call on a file: database waits for a lock held by another process before the write is retried with backoff; the wait blocks the event loop, so keep it short.',
+    'ms',
+  ),
   JETSTREAM_URL: variable(
     urlList(['ws', 'wss']),
     PUBLIC_JETSTREAM_URLS.join(','),

@@ -1,70 +1,222 @@
-// PLACEHOLDER: minimal store so the foundation runs; the storage work replaces this file.
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { createClient, type Client } from '@libsql/client';
+/**
+ * The libSQL store: opens the database, migrates it, commits ingest batches with their cursor,
+ * keeps label totals in memory for `/api/stats`, prunes old rows and serves history queries.
+ *
+ * Writer mode (INGEST=true) migrates and runs retention. Reader mode (INGEST=false, extra web
+ * processes on the same file) only reads; its totals are refreshed from the database on a timer.
+ */
+import type { Client } from '@libsql/client';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../log/logger.ts';
 import type { Hub } from '../hub/hub.ts';
-import type { HubEvents, IngestBatch, LabelCounts } from '../hub/events.ts';
+import type { HubEvents, IngestBatch } from '../hub/events.ts';
+import { StoreError } from './errors.ts';
+import type { ModuleImporter } from './driver.ts';
+import { applyFilePragmas, openConnection, redactUrl } from './connection.ts';
+import { SCHEMA_VERSION, checkReadable, migrate, readSchemaVersion } from './migrations.ts';
+import { addLabels, createBatchWriter } from './batch-writer.ts';
+import { pruneChunk, pruneRollups } from './retention.ts';
+import { countPosts, exportPosts, labelTotals, listPosts, topPosts } from './queries.ts';
+import { timeseries } from './timeseries.ts';
+import { createSerialQueue, sleep } from './sleep.ts';
+import type { PostTotals, StoreQueries } from './types.ts';
+
+export { StoreError, isStoreInputError } from './errors.ts';
+
+const DAY_MS = 86_400_000;
 
 export interface StoreOptions {
   config: Config;
   logger: Logger;
+  /** Clock in milliseconds since the epoch, used for retention and default windows. */
   now?: () => number;
+  /** Open without migrations, retention or writes. @default !config.INGEST */
+  reader?: boolean;
+  /** Called after each committed batch with its duration and effect count. */
+  onBatchWritten?: (durationSeconds: number, effectCount: number) => void;
+  /** Interval between retention runs; 0 disables the timer. @default 60000 */
+  pruneIntervalMs?: number;
+  /** Posts removed per retention transaction. @default 1000 */
+  pruneChunkSize?: number;
+  /** Interval at which a reader reloads its totals from the database. @default 5000 */
+  totalsRefreshMs?: number;
+  /** Backoff of retried batch writes. @default 50 and 5000 */
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  /** Module loader of the libSQL driver; tests pass one that fails. */
+  importer?: ModuleImporter;
 }
 
-export interface Store {
+export interface PruneResult {
+  posts: number;
+  rollupMinutes: number;
+}
+
+export interface Store extends StoreQueries {
   readonly client: Client;
-  /** Subscribes the store to the hub's `batch` events. */
+  /** Whether this store was opened in reader mode. */
+  readonly reader: boolean;
+  /** Subscribes the store to the hub's `batch` events; publishing resolves once durable. */
   attach(hub: Hub<HubEvents>): void;
+  /** Commits one batch and its cursor in one transaction (one attempt; rejects on failure). */
   applyBatch(batch: IngestBatch): Promise<void>;
   readCursor(): Promise<number | null>;
-  /** Posts stored now by label, kept in memory. */
-  totals(): LabelCounts & { posts: number };
+  /** Posts stored now by label, kept in memory (never touches the database). */
+  totals(): PostTotals;
   /** Runs a trivial query; rejects when the database is unreachable. */
   ping(): Promise<void>;
+  /** Runs retention once at time `now` (defaults to the clock). */
+  pruneOnce(now?: number): Promise<PruneResult>;
+  /** Effects rejected as malformed since the store opened. */
+  rejectedEffects(): number;
   close(): Promise<void>;
 }
 
-export async function openStore({ config, logger }: StoreOptions): Promise<Store> {
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const { config, logger, now = Date.now } = options;
+  const reader = options.reader ?? !config.INGEST;
   const url = config.DATABASE_URL;
-  if (url.startsWith('file:')) {
-    const path = url.slice('file:'.length);
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  }
-  const client = createClient({ url, authToken: config.DATABASE_AUTH_TOKEN, timeout: 5000 } as Parameters<typeof createClient>[0]);
+  const connection = await openConnection({
+    url,
+    authToken: config.DATABASE_AUTH_TOKEN,
+    busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS,
+    createFolder: !reader,
+    importer: options.importer,
+  });
+  const { client } = connection;
+
+  let totals: PostTotals;
   try {
-    await client.execute('SELECT 1');
-    if (url.startsWith('file:')) await client.execute('PRAGMA journal_mode=WAL');
-    await client.execute('CREATE TABLE IF NOT EXISTS cursor (id INTEGER PRIMARY KEY CHECK (id = 1), time_us INTEGER NOT NULL)');
+    if (reader) checkReadable(await readSchemaVersion(client), redactUrl(url));
+    const applied = reader ? [] : await migrate(client, redactUrl(url));
+    totals = await labelTotals(client);
+    logger.info(
+      { url: redactUrl(url), transport: connection.transport, schemaVersion: SCHEMA_VERSION, migrated: applied, reader, posts: totals.posts },
+      'database opened',
+    );
   } catch (error) {
     client.close();
-    throw new Error(`Cannot open database DATABASE_URL=${JSON.stringify(url)}: ${(error as Error).message}`, { cause: error });
+    throw error;
   }
-  logger.debug({ url }, 'database opened');
-  const totals = { posts: 0, positive: 0, neutral: 0, negative: 0, unscored: 0 };
-  let closed = false;
+
+  const closing = new AbortController();
+  const serial = createSerialQueue();
+  // NOTE: with @libsql/client 0.18.0 (libsql 0.5.29) a statement that fails, for example with
+  // SQLITE_BUSY, stays active until garbage collection finalizes it, and while it does every
+  // COMMIT on that connection fails with "SQL statements in progress". Reopening the
+  // connection after a failed write finalizes it at once.
+  const recover = async () => {
+    if (connection.transport !== 'file') return;
+    await client.reconnect();
+    await applyFilePragmas(client, null);
+  };
+  const rollupHorizonSeconds = () => Math.floor((now() - config.ROLLUP_RETENTION_DAYS * DAY_MS) / 60_000) * 60;
+  const writer = createBatchWriter({
+    client,
+    logger,
+    serial,
+    totals,
+    rollupHorizonSeconds,
+    signal: closing.signal,
+    retryMinMs: options.retryMinMs ?? 50,
+    retryMaxMs: options.retryMaxMs ?? 5000,
+    afterFailure: recover,
+    onBatchWritten: options.onBatchWritten,
+  });
+
+  const chunkSize = options.pruneChunkSize ?? 1000;
+  let pruning: Promise<PruneResult> | null = null;
+  const pruneOnce = (at = now()): Promise<PruneResult> => {
+    if (reader) return Promise.reject(readOnlyError('prune'));
+    pruning ??= runPrune(at).finally(() => (pruning = null));
+    return pruning;
+  };
+  const runPrune = async (at: number): Promise<PruneResult> => {
+    const limits = {
+      postCutoffUs: Math.floor(at - config.RETENTION_DAYS * DAY_MS) * 1000,
+      rollupCutoffSeconds: Math.floor((at - config.ROLLUP_RETENTION_DAYS * DAY_MS) / 60_000) * 60,
+      chunkSize,
+    };
+    const result: PruneResult = { posts: 0, rollupMinutes: 0 };
+    // Small transactions with a pause between them let ingest batches in between.
+    while (!closing.signal.aborted) {
+      const chunk = await serial(() => pruneChunk(client, limits).catch(async (error: unknown) => {
+        await recover();
+        throw error;
+      }));
+      addLabels(totals, chunk.removed, -1);
+      result.posts += chunk.count;
+      if (chunk.count < chunkSize) break;
+      await sleep(0);
+    }
+    if (!closing.signal.aborted) {
+      result.rollupMinutes = await serial(() => pruneRollups(client, limits).catch(async (error: unknown) => {
+        await recover();
+        throw error;
+      }));
+    }
+    if (result.posts > 0 || result.rollupMinutes > 0) logger.info({ ...result }, 'retention pruned old rows');
+    return result;
+  };
+
+  const timers: ReturnType<typeof setInterval>[] = [];
+  const every = (ms: number, task: () => Promise<unknown>, what: string) => {
+    if (ms <= 0) return;
+    timers.push(
+      setInterval(() => {
+        task().catch((error: unknown) => {
+          if (!closing.signal.aborted) logger.error({ err: error }, `${what} failed; it runs again in ${ms} ms`);
+        });
+      }, ms),
+    );
+  };
+  if (reader) {
+    every(options.totalsRefreshMs ?? 5000, async () => Object.assign(totals, await labelTotals(client)), 'totals refresh');
+  } else {
+    every(options.pruneIntervalMs ?? 60_000, () => pruneOnce(), 'retention');
+  }
+
+  let closed: Promise<void> | null = null;
   const store: Store = {
     client,
+    reader,
     attach(hub) {
-      hub.subscribe('batch', (batch) => store.applyBatch(batch));
+      if (reader) throw readOnlyError('attach to the hub');
+      hub.subscribe('batch', (batch) => writer.applyDurably(batch));
     },
-    async applyBatch(batch) {
-      await client.execute({ sql: 'INSERT INTO cursor (id, time_us) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET time_us = excluded.time_us', args: [batch.cursor] });
-    },
+    applyBatch: (batch) => (reader ? Promise.reject(readOnlyError('write a batch')) : writer.apply(batch)),
     async readCursor() {
       const result = await client.execute('SELECT time_us FROM cursor WHERE id = 1');
-      return result.rows.length ? Number(result.rows[0]!.time_us) : null;
+      return result.rows.length ? Number(result.rows[0]![0]) : null;
     },
     totals: () => ({ ...totals }),
     async ping() {
       await client.execute('SELECT 1');
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      client.close();
+    pruneOnce,
+    rejectedEffects: writer.rejectedEffects,
+    listPosts: (query) => listPosts(client, query),
+    topPosts: (query) => topPosts(client, query, now()),
+    timeseries: (query) => timeseries(client, query),
+    labelTotals: () => labelTotals(client),
+    countPosts: () => countPosts(client),
+    exportPosts: (query) => exportPosts(client, query),
+    close() {
+      closed ??= (async () => {
+        closing.abort();
+        for (const timer of timers) clearInterval(timer);
+        // Let the write or prune chunk in flight finish, so close never cuts a transaction.
+        await serial(async () => undefined);
+        await pruning?.catch(() => undefined);
+        client.close();
+        logger.info('database closed');
+      })();
+      return closed;
     },
   };
   return store;
+}
+
+function readOnlyError(action: string): StoreError {
+  return new StoreError('READ_ONLY', `Cannot ${action}: the store was opened in reader mode (INGEST=false).`);
 }

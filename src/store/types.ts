@@ -8,7 +8,10 @@ export interface PostQuery {
   label?: SentimentLabel;
   /** Primary language subtag such as `en` or `ja`; `und` selects posts without langs. */
   language?: string;
-  /** FTS5 full-text keyword query over post text. */
+  /**
+   * Full-text search over post text: words (all must match), `"phrases"`, `prefix*`, `OR`
+   * between alternatives and `-word` to exclude. Any other character is searched as text.
+   */
   keyword?: string;
   /** Inclusive lower bound on the Jetstream time of the post. */
   since?: number;
@@ -57,9 +60,37 @@ export interface TimeseriesPoint {
   languages: Record<string, number>;
 }
 
+/** Export of stored posts, oldest first by (Jetstream time, rowid). */
 export interface ExportQuery {
   since?: number;
   until?: number;
-  /** Rows fetched per round trip. */
+  label?: SentimentLabel;
+  /** Primary language subtag; `und` selects posts without langs. */
+  language?: string;
+  /** Rows fetched per round trip (1 to 10,000). @default 1000 */
   pageSize?: number;
+}
+
+/** Posts stored now, in total and by label. */
+export type PostTotals = LabelCounts & { posts: number };
+
+/**
+ * The read API of the store. Bad input (unknown label, malformed cursor or keyword, a series
+ * with too many buckets) rejects with a `StoreError` whose code starts with `INVALID_` or is
+ * `RANGE_TOO_LARGE`. `isStoreInputError` in `src/store/errors.ts` separates those from
+ * database failures.
+ */
+export interface StoreQueries {
+  /** Newest first by (Jetstream time, rowid); `limit` from 1 to 1000. */
+  listPosts(query: PostQuery): Promise<PostPage>;
+  /** Highest-compound positive and lowest-compound negative posts in the window. */
+  topPosts(query: TopPostsQuery): Promise<TopPosts>;
+  /** Buckets overlapping [since, until), empty ones included; at most 20,160 buckets. */
+  timeseries(query: TimeseriesQuery): Promise<TimeseriesPoint[]>;
+  /** Counts from the database (the in-memory `totals()` of the store is the cheap copy). */
+  labelTotals(): Promise<PostTotals>;
+  /** Distinct posts stored now. */
+  countPosts(): Promise<number>;
+  /** Posts oldest first, read from the database `pageSize` rows at a time as the caller iterates. */
+  exportPosts(query: ExportQuery): AsyncIterable<Post>;
 }
