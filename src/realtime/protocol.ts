@@ -6,9 +6,14 @@ import type { Announcement, Post, SentimentLabel, StatsSnapshot } from '../hub/e
 
 /** A batch of posts for the main feed, sent once per broadcast tick. */
 export interface PostBatchMessage {
+  /** Posts in order of arrival; a representative subset when `sampled` is true. */
   posts: Post[];
   /** Server time when the batch was sent, ms since the epoch. */
   sentAt: number;
+  /** Posts that matched since the previous batch of this stream; equals `posts.length` unless sampled. */
+  total: number;
+  /** True when the per-client rate cap left posts out of this batch (`total - posts.length` of them). */
+  sampled: boolean;
 }
 
 /** A batch of posts matching one tracked term. */
@@ -39,6 +44,33 @@ export interface ServerToClientEvents {
   deleted: (message: { uris: string[] }) => void;
   stats: (snapshot: StatsSnapshot) => void;
   announcement: (announcement: Announcement) => void;
+  /** Posts edited upstream, with their new text and sentiment, so open feeds can replace them. */
+  updated: (message: { posts: Post[]; sentAt: number }) => void;
+  /**
+   * The server skipped messages for this client between `from` and `to` (ms since the epoch)
+   * because its connection could not keep up; `/api/posts?since=&until=` has what was missed.
+   */
+  lagged: (message: { from: number; to: number }) => void;
+  /** Sent after every connect: the state the server holds for this client and its limits. */
+  session: (message: SessionMessage) => void;
+}
+
+/** What the server remembers about a client; `recovered` is true after a recovered reconnect. */
+export interface SessionMessage {
+  recovered: boolean;
+  /** Canonical tracked terms, such as `keyword:climate`. */
+  terms: string[];
+  filter: FeedFilter;
+  limits: {
+    /** Terms one client may track at once. */
+    maxTerms: number;
+    /** Main-feed posts per second at most; further posts are sampled out. */
+    maxPostsPerSecond: number;
+    /** Posts per second at most for each tracked term. */
+    maxTrackedPostsPerSecond: number;
+    /** Interval between post batches, in ms. */
+    tickMs: number;
+  };
 }
 
 export interface ClientToServerEvents {

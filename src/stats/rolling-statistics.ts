@@ -1,0 +1,108 @@
+/**
+ * Rolling counts of committed posts over the last minute, the last hour and since start.
+ *
+ * Counting rules:
+ * - A post counts when its create is committed, at the time it is committed (arrival at this
+ *   service, not the post's own timestamps), so a catch-up after downtime shows as a burst.
+ * - A create seen again (cursor rewind after a reconnect) is not counted twice, as long as the
+ *   URI is among the last RECENT_POSTS_LIMIT posts.
+ * - An update moves the post from its old label, compound and language to the new ones, in
+ *   the slot where it was first counted; an update of a post no longer remembered changes
+ *   nothing.
+ * - Deletes and account removals do not lower the windows: they count what was posted. The
+ *   `totals` of the snapshot come from the store and do follow deletes.
+ */
+import type { IngestBatch, PostRecord, WindowStats } from '../hub/events.ts';
+import { primaryLanguage } from '../hub/post-language.ts';
+import { SENTIMENT_LABELS } from '../sentiment/types.ts';
+import { RecentPosts } from './recent-posts.ts';
+import { RollingWindow } from './rolling-window.ts';
+import { Tally, type PostContribution } from './tally.ts';
+
+/** Posts remembered for duplicate and edit detection: several minutes at live rates. */
+export const RECENT_POSTS_LIMIT = 20_000;
+
+const SECOND_MS = 1000;
+const MINUTE_MS = 60_000;
+/** Span of the rate: posts per second are averaged over this many seconds. */
+const RATE_SECONDS = 60;
+
+export interface WindowSummary {
+  postsPerSecond: number;
+  windows: { minute: WindowStats; hour: WindowStats; sinceStart: WindowStats };
+  languages: { minute: Record<string, number>; hour: Record<string, number>; sinceStart: Record<string, number> };
+}
+
+export interface RollingStatisticsOptions {
+  now: () => number;
+  startedAt: number;
+  recentLimit?: number;
+}
+
+export class RollingStatistics {
+  readonly #now: () => number;
+  readonly #startedAt: number;
+  // The minute window has one-second slots. The hour window has one-minute slots, so it covers
+  // the current minute plus the 59 before it (between 59 and 60 minutes).
+  readonly #seconds = new RollingWindow(SECOND_MS, 60);
+  readonly #minutes = new RollingWindow(MINUTE_MS, 60);
+  readonly #sinceStart = new Tally();
+  readonly #recent: RecentPosts;
+
+  constructor({ now, startedAt, recentLimit = RECENT_POSTS_LIMIT }: RollingStatisticsOptions) {
+    this.#now = now;
+    this.#startedAt = startedAt;
+    this.#recent = new RecentPosts(recentLimit);
+  }
+
+  /** Counts the posts of a committed batch. */
+  apply(batch: IngestBatch): void {
+    const now = this.#now();
+    for (const effect of batch.effects) {
+      if (effect.kind !== 'upsert') continue;
+      if (effect.operation === 'create') this.#create(effect.post, now);
+      else this.#update(effect.post);
+    }
+  }
+
+  summary(): WindowSummary {
+    const now = this.#now();
+    const minute = this.#seconds.total(now);
+    const hour = this.#minutes.total(now);
+    const elapsedSeconds = Math.max(1, (now - this.#startedAt) / SECOND_MS);
+    const rateSpan = Math.min(RATE_SECONDS, elapsedSeconds);
+    return {
+      postsPerSecond: Math.round((minute.posts / rateSpan) * 100) / 100,
+      windows: { minute: minute.toWindowStats(), hour: hour.toWindowStats(), sinceStart: this.#sinceStart.toWindowStats() },
+      languages: { minute: minute.languageCounts(), hour: hour.languageCounts(), sinceStart: this.#sinceStart.languageCounts() },
+    };
+  }
+
+  #create(post: PostRecord, now: number): void {
+    if (this.#recent.get(post.uri)) return;
+    const contribution = contributionOf(post);
+    this.#recent.add(post.uri, { countedAt: now, contribution });
+    this.#count(now, contribution, 1);
+  }
+
+  #update(post: PostRecord): void {
+    const known = this.#recent.get(post.uri);
+    if (!known) return;
+    const contribution = contributionOf(post);
+    this.#count(known.countedAt, known.contribution, -1);
+    this.#count(known.countedAt, contribution, 1);
+    this.#recent.replace(post.uri, contribution);
+  }
+
+  #count(time: number, contribution: PostContribution, weight: 1 | -1): void {
+    this.#seconds.add(time, contribution, weight);
+    this.#minutes.add(time, contribution, weight);
+    this.#sinceStart.add(contribution, weight);
+  }
+}
+
+function contributionOf(post: PostRecord): PostContribution {
+  // A label outside the known four would add a key to every tally, so it counts as unscored.
+  const label = SENTIMENT_LABELS.includes(post.sentiment.label) ? post.sentiment.label : 'unscored';
+  return { label, compound: post.sentiment.compound, language: primaryLanguage(post.langs) };
+}
