@@ -15,7 +15,8 @@ import { createStatistics, type Statistics } from '../stats/index.ts';
 import { createFirehose, type Firehose } from '../firehose/index.ts';
 import { createRealtime, type Realtime } from '../realtime/index.ts';
 import { createApp } from '../http/app.ts';
-import { runtimeName } from '../runtime/index.ts';
+import { createMetrics } from '../http/metrics.ts';
+import { runtimeName, runtimeVersion } from '../runtime/index.ts';
 import { SERVICE_VERSION } from '../version.ts';
 
 export interface Service {
@@ -42,7 +43,21 @@ export interface ServiceOptions {
 export async function startService({ config, logger, now = Date.now }: ServiceOptions): Promise<Service> {
   const startedAt = now();
   const hub = new Hub<HubEvents>();
-  const store = await openStore({ config, logger: logger.child({ component: 'store' }), now });
+  // The store reports batch writes to the metrics, so they exist first; their getters read the
+  // other stages only at scrape time, after everything below has started.
+  const live: { statistics?: Statistics; realtime?: Realtime } = {};
+  const metrics = createMetrics({
+    logger,
+    build: { version: SERVICE_VERSION, runtime: runtimeName, runtimeVersion },
+    sources: {
+      stats: () => live.statistics!.snapshot(),
+      clientCount: () => live.realtime?.clientCount() ?? 0,
+      realtimeCounters: () => live.realtime?.counters(),
+    },
+  });
+  // Aborted during shutdown, so running exports end instead of holding the HTTP server open.
+  const exportsStopped = new AbortController();
+  const store = await openStore({ config, logger: logger.child({ component: 'store' }), now, onBatchWritten: metrics.onBatchWritten });
   const opened: Array<() => Promise<void>> = [() => store.close()];
 
   try {
@@ -57,6 +72,7 @@ export async function startService({ config, logger, now = Date.now }: ServiceOp
       serviceVersion: SERVICE_VERSION,
     });
     opened.push(async () => statistics.close());
+    live.statistics = statistics;
 
     const firehose = config.INGEST
       ? createFirehose({ config, hub, store, logger: logger.child({ component: 'firehose' }), now })
@@ -71,12 +87,15 @@ export async function startService({ config, logger, now = Date.now }: ServiceOp
       announce: (announcement) => hub.publish('announcement', announcement),
       readiness: () => ({ firehose: firehose?.readiness() ?? null }),
       clientCount: () => realtime?.clientCount() ?? 0,
+      metrics,
+      shutdownSignal: exportsStopped.signal,
     });
     const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer;
     // Socket.IO attaches after Hono's request listener exists, so engine.io wraps it and Hono
     // never sees a /socket.io/ request.
     realtime = await createRealtime({ config, hub, statistics, httpServer, logger: logger.child({ component: 'realtime' }), now });
     opened.push(() => realtime!.close());
+    live.realtime = realtime;
 
     await listen(httpServer, config.PORT, config.HOST);
     const port = (httpServer.address() as AddressInfo).port;
@@ -86,7 +105,7 @@ export async function startService({ config, logger, now = Date.now }: ServiceOp
 
     let closing: Promise<void> | undefined;
     const close = () =>
-      (closing ??= closeAll({ logger, firehose, statistics, realtime: realtime!, httpServer, store }));
+      (closing ??= closeAll({ logger, firehose, statistics, realtime: realtime!, httpServer, store, stopExports: () => exportsStopped.abort() }));
     return { port, hub, store, statistics, firehose, realtime, httpServer, close };
   } catch (error) {
     for (const closeOne of opened.reverse()) await closeOne().catch(() => undefined);
@@ -111,9 +130,10 @@ interface Closable {
   realtime: Realtime;
   httpServer: HttpServer;
   store: Store;
+  stopExports: () => void;
 }
 
-async function closeAll({ logger, firehose, statistics, realtime, httpServer, store }: Closable): Promise<void> {
+async function closeAll({ logger, firehose, statistics, realtime, httpServer, store, stopExports }: Closable): Promise<void> {
   const log = logger.child({ component: 'service' });
   const step = async (name: string, action: () => Promise<void> | void) => {
     try {
@@ -126,15 +146,23 @@ async function closeAll({ logger, firehose, statistics, realtime, httpServer, st
   await step('stop intake and flush', () => firehose?.stop());
   await step('close statistics', () => statistics.close());
   await step('close socket.io', () => realtime.close());
+  await step('stop exports', stopExports);
   await step('close http server', () => closeHttpServer(httpServer));
   await step('close database', () => store.close());
   log.info('stopped');
 }
 
+/** Time in-flight HTTP responses get to finish before their connections are cut. */
+const HTTP_DRAIN_MS = 2000;
+
 function closeHttpServer(server: HttpServer): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
-    server.close(() => resolve());
+    const cutOff = setTimeout(() => server.closeAllConnections(), HTTP_DRAIN_MS);
+    server.close(() => {
+      clearTimeout(cutOff);
+      resolve();
+    });
     // Idle keep-alive connections would otherwise hold close() open until they time out.
     server.closeIdleConnections();
   });
