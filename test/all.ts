@@ -26,9 +26,6 @@ if (files.length === 0) {
   console.error(`No test file matches TEST_FILTER=${JSON.stringify(filter)}.`);
   process.exit(1);
 }
-// Deferred mode, as uvu's own CLI runs files: without it every suite's run() schedules a run
-// of the whole queue on a timer, and a timer that fires between two slow imports starts a
-// second run over the same queue, so suites run twice and at the same time.
 let capturedOutput = '';
 const writeOutput = process.stdout.write.bind(process.stdout);
 process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
@@ -37,6 +34,9 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
   return writeOutput(chunk, ...rest);
 }) as typeof process.stdout.write;
 
+// Deferred mode, as uvu's own CLI runs files. Without it every suite's run() schedules a run
+// of the whole queue on a timer. A timer that fires between two slow imports then starts a
+// second run over the same queue, so suites run twice and at the same time.
 const globals = globalThis as { UVU_DEFER?: number; UVU_QUEUE?: unknown[][]; UVU_INDEX?: number };
 globals.UVU_DEFER = 1;
 globals.UVU_QUEUE = [];
