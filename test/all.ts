@@ -7,6 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { countPrerequisiteSkips } from './support/prerequisite-skips.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const filter = process.env.TEST_FILTER ?? '';
@@ -59,7 +60,7 @@ if (!(passed + skipped >= total)) {
   process.exitCode = 1;
 }
 
-// Tests whose prerequisite (data set, redis-server, Chromium, sqlite3) is missing print a line
-// starting with "skipped:" and return; uvu counts them as passed, so they are reported here.
-const prerequisiteSkips = summary.split('\n').filter((line) => line.startsWith('skipped:')).length;
+// Tests whose prerequisite (data set, redis-server, Chromium, sqlite3) is missing print
+// "skipped: <reason>" and return; uvu counts them as passed, so they are reported here.
+const prerequisiteSkips = countPrerequisiteSkips(summary);
 console.log(`prerequisite skips: ${prerequisiteSkips}`);

@@ -12,12 +12,20 @@ export async function main(args: string[]): Promise<number> {
     return 0;
   }
   switch (command) {
-    case 'serve':
+    case 'serve': {
       if (rest.includes('--help') || rest.includes('-h')) {
         stdout(helpText());
         return 0;
       }
+      // serve is configured only by environment variables. Starting anyway on a mistyped
+      // option would connect to the default public endpoints.
+      const [unexpected] = rest;
+      if (unexpected !== undefined) {
+        stderr(`skypulse: unknown option ${JSON.stringify(unexpected)} for serve. serve takes no options and reads its settings from environment variables, which --help lists.\n`);
+        return 2;
+      }
       return serve();
+    }
     case 'record':
       return (await import('./record.ts')).record(rest);
     case 'replay':

@@ -25,13 +25,18 @@ export interface Parser<T> {
   parse(name: string, raw: string): T;
 }
 
+/** Plain decimal notation, so that `0x10`, `1e3` and `Infinity` are rejected. */
+const INTEGER_TEXT = /^[+-]?\d+$/;
+const DECIMAL_TEXT = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$/;
+
 export function integer(min: number, max: number): Parser<number> {
   const form = `an integer from ${min} to ${max}`;
   return {
     form,
     parse(name, raw) {
+      // Number() alone would also take hexadecimal and exponents: PORT=0x10 would listen on 16.
       const value = Number(raw.trim());
-      if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+      if (!INTEGER_TEXT.test(raw.trim()) || !Number.isInteger(value) || value < min || value > max) {
         throw new ConfigError(name, raw, form);
       }
       return value;
@@ -45,7 +50,7 @@ export function decimal(min: number, max: number): Parser<number> {
     form,
     parse(name, raw) {
       const value = Number(raw.trim());
-      if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+      if (!DECIMAL_TEXT.test(raw.trim()) || !Number.isFinite(value) || value < min || value > max) {
         throw new ConfigError(name, raw, form);
       }
       return value;

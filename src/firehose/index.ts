@@ -138,6 +138,9 @@ export function createFirehose(options: FirehoseOptions): Firehose {
     },
     onCommitted(batch) {
       status.committed(batch.cursor);
+      // Published with every commit, not only on the timer, so that /api/stats never shows
+      // windows that already count a batch beside a cursor and event count from before it.
+      publishStatus();
     },
     logger,
     now,

@@ -47,9 +47,14 @@ function csvRow(post: Post): unknown[] {
   ];
 }
 
-/** Encodes rows as CSV with csv-stringify: fields with quotes, commas or line breaks are quoted. */
+/**
+ * Encodes rows as CSV with csv-stringify: fields with quotes, commas or line breaks are quoted.
+ * With an explicit record delimiter, csv-stringify 6.9 quotes only fields that contain that
+ * whole delimiter, so a text with a bare `\n` or `\r` would split its row; `quoted_match`
+ * quotes those too.
+ */
 export function encodeCsv(rows: unknown[][], escapeFormulas: boolean): string {
-  return stringify(rows, { escape_formulas: escapeFormulas, record_delimiter: 'windows' });
+  return stringify(rows, { escape_formulas: escapeFormulas, record_delimiter: 'windows', quoted_match: /[\r\n]/ });
 }
 
 export function exportStream(posts: AsyncIterable<Post>, { format, escapeFormulas, signal, onAbort, onPosts, onError }: ExportStreamOptions): ReadableStream<Uint8Array> {

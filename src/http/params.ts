@@ -68,9 +68,17 @@ export function parseDuration(text: string): number | null {
   return Number(match[1]) * DURATION_UNITS[match[2]!]!;
 }
 
+/** Candidate examples for the accepted form; only those within a parameter's bounds are shown. */
+const DURATION_EXAMPLES = ['30s', '90s', '15m', '1h', '7d'];
+
 /** Builds the schema of a duration parameter (`30s`, `15m`, `1h`, `7d`), converted to milliseconds within bounds. */
 export function durationParameter(description: string, fallback: string, minMs: number, maxMs: number) {
-  const form = `a duration such as 30s, 15m, 1h or 7d, from ${formatDuration(minMs)} to ${formatDuration(maxMs)}`;
+  const examples = DURATION_EXAMPLES.filter((example) => {
+    const ms = parseDuration(example)!;
+    return ms >= minMs && ms <= maxMs;
+  });
+  const suchAs = examples.length > 1 ? ` such as ${examples.slice(0, -1).join(', ')} or ${examples.at(-1)}` : '';
+  const form = `a whole number and s, m, h or d${suchAs}, from ${formatDuration(minMs)} to ${formatDuration(maxMs)}`;
   return z
     .string()
     .default(fallback)

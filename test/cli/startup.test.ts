@@ -6,6 +6,8 @@ import { io as connectClient } from 'socket.io-client';
 import { startServiceProcess, temporaryFolder, entryCommand, repositoryRoot, type ServiceProcess } from '../support/service-process.ts';
 import { runtimeName } from '../../src/runtime/index.ts';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 // Nothing listens on port 9 (discard) here, so the consumer only retries; no test reaches the internet.
 const CLOSED_UPSTREAM = 'ws://127.0.0.1:9/subscribe';
@@ -75,6 +77,23 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
+startup('npm start script forwards SIGTERM', async (context) => {
+  const scripts = (JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const script = scripts[runtimeName === 'deno' ? 'start:deno' : 'start']!;
+  assert.ok(script.startsWith('bash tools/setup.sh && '), `script starts with the set-up step: ${script}`);
+  // The set-up step installs and builds, which the suite has done; the rest runs in the same
+  // kind of shell npm uses, which stays the parent of the runtime unless the script execs it.
+  const launch = script.replace('bash tools/setup.sh', 'true');
+  context.service = await startServiceProcess({
+    command: { command: '/bin/sh', args: ['-c', launch] },
+    env: { JETSTREAM_URL: CLOSED_UPSTREAM, DATABASE_URL: `file:${context.folder.path}/db.sqlite` },
+  });
+  const result = await context.service.stop('SIGTERM');
+  assert.is(result.code, 0, 'exit code after SIGTERM to the shell');
+  const messages = context.service.logLines().map((line) => line.msg);
+  assert.ok(messages.includes('stopped'), 'the service shut down gracefully');
+});
+
 startup('invalid variable exits non-zero with a clear message', (context) => {
   const { command, args } = entryCommand();
   const result = spawnSync(command, args, {
@@ -87,6 +106,26 @@ startup('invalid variable exits non-zero with a clear message', (context) => {
   assert.match(result.stderr, 'PORT', 'message names the variable');
   assert.match(result.stderr, '"eighty"', 'message quotes the value');
   assert.match(result.stderr, 'an integer from 0 to 65535', 'message gives the accepted form');
+});
+
+startup('unknown serve option exits 2 without starting', (context) => {
+  const { command, args } = entryCommand(['--port', '4000']);
+  const result = spawnSync(command, args, {
+    cwd: repositoryRoot,
+    env: {
+      ...process.env,
+      DENO_NO_UPDATE_CHECK: '1',
+      PORT: '0',
+      JETSTREAM_URL: CLOSED_UPSTREAM,
+      DATABASE_URL: `file:${context.folder.path}/db.sqlite`,
+    },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  assert.is(result.status, 2, 'exit code for an unknown option');
+  assert.match(result.stderr, '"--port"', 'message quotes the option');
+  assert.match(result.stderr, 'environment variables', 'message points to the environment');
+  assert.not.match(result.stdout, 'listening', 'the service did not start');
 });
 
 startup('--help lists variables with defaults and units', () => {

@@ -34,6 +34,14 @@ config('values are parsed into types', () => {
   assert.equal(loaded.CORS_ORIGINS, ['https://a.example', 'https://b.example'], 'origin list');
 });
 
+config('plain decimal numbers are accepted', () => {
+  const loaded = loadConfig({ PORT: ' 8080 ', RETENTION_DAYS: '.5', POSITIVE_THRESHOLD: '+0.25', NEGATIVE_THRESHOLD: '-0.25' });
+  assert.is(loaded.PORT, 8080, 'integer with surrounding spaces');
+  assert.is(loaded.RETENTION_DAYS, 0.5, 'decimal without a leading zero');
+  assert.is(loaded.POSITIVE_THRESHOLD, 0.25, 'decimal with a plus sign');
+  assert.is(loaded.NEGATIVE_THRESHOLD, -0.25, 'negative decimal');
+});
+
 config('empty value counts as unset', () => {
   assert.is(loadConfig({ PORT: '' }).PORT, 3000, 'empty PORT falls back to the default');
 });
@@ -41,6 +49,11 @@ config('empty value counts as unset', () => {
 const invalid: Array<[string, Record<string, string>, string]> = [
   ['PORT', { PORT: '70000' }, 'an integer from 0 to 65535'],
   ['PORT', { PORT: '3.5' }, 'an integer from 0 to 65535'],
+  ['PORT', { PORT: '0x10' }, 'an integer from 0 to 65535'],
+  ['PORT', { PORT: '3e3' }, 'an integer from 0 to 65535'],
+  ['BATCH_MAX_EVENTS', { BATCH_MAX_EVENTS: '1e3' }, 'an integer from 1 to 100000'],
+  ['POSITIVE_THRESHOLD', { POSITIVE_THRESHOLD: '0x1' }, 'a number from -1 to 1'],
+  ['RETENTION_DAYS', { RETENTION_DAYS: '1e1' }, 'a number from 0.001 to 36500'],
   ['INGEST', { INGEST: 'maybe' }, 'true or false'],
   ['LOG_LEVEL', { LOG_LEVEL: 'verbose' }, 'one of trace, debug, info'],
   ['JETSTREAM_URL', { JETSTREAM_URL: 'http://127.0.0.1/subscribe' }, 'ws or wss URLs'],

@@ -62,6 +62,23 @@ connection('TCP drop without close frame resumes from the stored cursor', async 
   assert.is(context.ingest.sockets.maxOpen, 1, 'one client socket at a time');
 });
 
+connection('status is published with every commit', async (context) => {
+  const server = await startReplayServer({ events: toCapture(postSeries(300, START)), speed: 'max' });
+  context.servers.push(server);
+  // A status timer that never fires in this test: only commits can publish the cursor.
+  context.ingest = await startIngest({ urls: [server.url], firehose: { statusIntervalMs: 600_000 } });
+  const { ingest } = context;
+  let behind = 0;
+  ingest.hub.subscribe('committed', (batch) => {
+    const status = ingest.latestStatus();
+    if ((status?.cursor ?? 0) < batch.cursor || (status?.eventsReceived ?? 0) < batch.effects.length) behind += 1;
+  });
+  await ingest.waitForCursor(lastTime(300));
+  await waitFor(() => ingest.latestStatus()?.cursor === lastTime(300), 2000, 'status carries the last committed cursor');
+  assert.ok((ingest.latestStatus()?.eventsReceived ?? 0) >= 300, 'status counts every event received');
+  assert.is(behind, 0, 'no commit left the published status behind it');
+});
+
 connection('refused port, later up, then connection resets', async (context) => {
   const port = await freePort();
   context.ingest = await startIngest({ urls: [`ws://127.0.0.1:${port}/subscribe`], firehose: { readinessBudgetMs: 100 } });

@@ -192,4 +192,16 @@ for (const [query, parameter] of [
   });
 }
 
+top('window error gives only examples it accepts', async ({ harness }) => {
+  const error = await errorOf(await harness.app.request('/api/posts/top?window=10s'));
+  assert.match(error.expected, /from 1m to 30d/, 'states the bounds');
+  const examples = error.expected.match(/\b\d+[smhd]\b/g) ?? [];
+  assert.ok(examples.length >= 3, `lists examples: ${error.expected}`);
+  for (const example of examples) {
+    const response = await harness.app.request(`/api/posts/top?window=${example}`);
+    assert.is(response.status, 200, `example ${example} from the message is accepted`);
+    await response.body?.cancel();
+  }
+});
+
 top.run();

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { BASE_MS, FIXTURE_POSTS, json, openHarness, postRecord, type Harness } from './harness.ts';
 import { TimeseriesSchema, PostSchema } from '../../src/http/schemas.ts';
-import { CSV_COLUMNS } from '../../src/http/export-stream.ts';
+import { CSV_COLUMNS, encodeCsv } from '../../src/http/export-stream.ts';
 
 // ---
 
@@ -82,6 +82,19 @@ exports('CSV round-trips every text exactly with escapeFormulas=false', async ({
     assert.is(Number(row!.compound), expected.sentiment.compound, `compound of ${spec.rkey}`);
   }
   assert.equal(rows.map((row) => row.uri), [...rows.map((row) => row.uri)].sort(), 'oldest first');
+});
+
+exports('CSV quotes bare line feeds and carriage returns', () => {
+  const texts = ['line one\nline two', 'carriage\rreturn', 'blank line\n\nafter', 'ends with\n'];
+  const csv = encodeCsv(texts.map((text, index) => [index, text]), false);
+  const rows = parseCsv(csv, { relax_column_count: false }) as string[][];
+  assert.is(rows.length, texts.length, 'one record per row, none split at a line break');
+  for (const [index, text] of texts.entries()) {
+    assert.is(rows[index]![1], text, `text ${JSON.stringify(text)} survives`);
+  }
+  // Spreadsheets and Python's csv module end an unquoted field at a bare line feed too.
+  const unquotedBreak = csv.split('\r\n').filter((record) => record !== '').find((record) => !record.includes('"'));
+  assert.is(unquotedBreak, undefined, 'every record with a line break is quoted');
 });
 
 exports('CSV escapes formula-like text by default', async ({ harness }) => {

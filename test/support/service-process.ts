@@ -36,6 +36,8 @@ export interface ServiceProcess {
 export interface StartOptions {
   env?: Record<string, string>;
   args?: string[];
+  /** Runs this instead of the entry point, such as a shell running an npm script's command. */
+  command?: { command: string; args: string[] };
   /** Time allowed for the "listening" log line. */
   timeoutMs?: number;
 }
@@ -47,8 +49,8 @@ export function temporaryFolder(prefix = 'skypulse-test-'): { path: string; remo
 }
 
 /** Starts the service and waits for its "listening" log line. */
-export function startServiceProcess({ env = {}, args = [], timeoutMs = 20_000 }: StartOptions = {}): Promise<ServiceProcess> {
-  const { command, args: fullArgs } = entryCommand(args);
+export function startServiceProcess({ env = {}, args = [], command: launch, timeoutMs = 20_000 }: StartOptions = {}): Promise<ServiceProcess> {
+  const { command, args: fullArgs } = launch ?? entryCommand(args);
   const child = spawn(command, fullArgs, {
     cwd: repositoryRoot,
     env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', PORT: '0', LOG_LEVEL: 'info', ...env },
