@@ -125,13 +125,26 @@ export function url(schemes: readonly string[]): Parser<string> {
       if (!URL.canParse(value) || !schemes.includes(new URL(value).protocol.slice(0, -1))) {
         throw new ConfigError(name, raw, form);
       }
+      // `file:` alone parses as a URL but names no file, and libSQL would open a throwaway database.
+      if (value.startsWith('file:') && value.slice('file:'.length).replace(/^\/\//, '') === '') {
+        throw new ConfigError(name, raw, 'a file: URL with a path, such as file:./data/skypulse.db');
+      }
       return value;
     },
   };
 }
 
-/** A comma-separated list of words, such as CORS origins. */
-export const list: Parser<string[]> = {
-  form: 'a comma-separated list',
-  parse: (_name, raw) => raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0),
+/** A comma-separated list of web origins (`scheme://host[:port]`), as CORS compares them. */
+export const originList: Parser<string[]> = {
+  form: 'a comma-separated list of origins such as https://dashboard.example.org',
+  parse(name, raw) {
+    const items = raw.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+    for (const item of items) {
+      const origin = URL.canParse(item) ? new URL(item) : null;
+      if (!origin || !['http:', 'https:'].includes(origin.protocol) || origin.origin !== item.replace(/\/$/, '')) {
+        throw new ConfigError(name, raw, this.form);
+      }
+    }
+    return items.map((item) => item.replace(/\/$/, ''));
+  },
 };

@@ -3,7 +3,7 @@
  * prints this table, and `loadConfig` validates every entry before anything is opened.
  */
 import { LOG_LEVELS } from '../log/logger.ts';
-import { boolean, decimal, integer, list, oneOf, secret, text, url, urlList, type Parser } from './parsers.ts';
+import { boolean, decimal, integer, oneOf, originList, secret, text, url, urlList, type Parser } from './parsers.ts';
 
 interface Variable<T, F extends string | undefined = string | undefined> {
   readonly parser: Parser<T>;
@@ -76,7 +76,7 @@ export const VARIABLES = {
   REDIS_URL: variable(url(['redis', 'rediss']), undefined, 'Redis server for the Socket.IO adapter when several processes serve clients.'),
   DASHBOARD_TOKEN: variable(secret, undefined, 'When set, the dashboard, Socket.IO and HTTP API require this token.'),
   ADMIN_TOKEN: variable(secret, undefined, 'When set, enables POST /api/announcements with this bearer token.'),
-  CORS_ORIGINS: variable(list, undefined, 'Origins allowed to call the API and Socket.IO, comma-separated; unset means same origin only.'),
+  CORS_ORIGINS: variable(originList, undefined, 'Origins allowed to call the API and Socket.IO, comma-separated; unset means same origin only.'),
 
   RATE_LIMIT_PER_MINUTE: variable(integer(1, 10_000_000), '600', 'API requests one client may make per minute before 429.', 'requests/min'),
   TRUST_PROXY: variable(boolean, 'false', 'Take the client address from X-Forwarded-For (set behind a reverse proxy).'),

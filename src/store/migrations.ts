@@ -36,6 +36,8 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     'CREATE INDEX IF NOT EXISTS posts_language_time ON posts (language, time_us)',
     // External-content index: the text lives once, in posts; the store feeds it per batch.
     // columnsize=0 drops the per-row size table, used only for ranking, which no query does.
+    // NOTE: unicode61 makes each run of Japanese or Chinese text one token, so a keyword inside
+    // such a run is not found; a trigram index would fix it at a write cost not measured yet.
     `CREATE VIRTUAL TABLE IF NOT EXISTS posts_fts USING fts5 (
       text, content = 'posts', content_rowid = 'id', columnsize = 0,
       tokenize = 'unicode61 remove_diacritics 2'
