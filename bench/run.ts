@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { expectedCounts, readEventLines, type ExpectedCounts } from './lib/events.ts';
 import { describeMachine } from './lib/machine.ts';
 import { parseOptions, USAGE, type BenchOptions } from './lib/options.ts';
@@ -155,7 +155,7 @@ function mergeRecords(paths: string[]): BenchRecord {
     startedAt: records.map((record) => record.startedAt).sort()[0]!,
     finishedAt: records.map((record) => record.finishedAt).sort().at(-1)!,
     quick: false,
-    command: records.map((record) => record.command).join('; '),
+    command: [...records.map((record) => record.command), `npm run bench -- --merge ${paths.map((path) => basename(path)).join(',')}`].join('; '),
     machine: records.at(-1)!.machine,
     results,
   };

@@ -24,11 +24,6 @@ export interface FleetReport {
   errors: string[];
 }
 
-/** Returns whether every connected client received the same batches (same count, posts and digest). */
-export function everyClientGotEveryBatch(report: FleetReport): boolean {
-  return report.digests.length === 1 && report.digests[0]!.clients === report.connected && report.disconnects === 0;
-}
-
 class Worker {
   readonly child: ChildProcess;
   readonly #waiting = new Map<string, (message: WorkerToHarness) => void>();

@@ -1,7 +1,7 @@
 /**
  * Linux /proc readers for the harness: machine CPU time, per-process CPU time and resident
- * memory, and the "foreign CPU" meter (machine busy time minus the harness's own processes),
- * which separates a clean run from one disturbed by other work on the machine.
+ * memory. The "foreign CPU" meter (machine user and system time minus the harness's own
+ * processes) separates a clean run from one disturbed by other work on the machine.
  */
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -11,6 +11,8 @@ export const TICKS_PER_SECOND = 100;
 /** Busy and total CPU time of the whole machine, in ticks summed over all cores. */
 export interface MachineTicks {
   busy: number;
+  /** Busy time in user and system mode, the part that processes are charged for. */
+  processBusy: number;
   total: number;
 }
 
@@ -20,7 +22,7 @@ export function readMachineTicks(): MachineTicks {
   // user nice system idle iowait irq softirq steal; guest time is already inside user.
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
   const busy = user + nice + system + irq + softirq;
-  return { busy, total: busy + idle + iowait + steal };
+  return { busy, processBusy: user + nice + system, total: busy + idle + iowait + steal };
 }
 
 /** User and system CPU time of one process in ticks, or null when it has exited. */
@@ -112,10 +114,14 @@ export class CpuMeter {
       byName[name] = (byName[name] ?? 0) + percent(used);
     }
     const busy = machine.busy - this.#startMachine.busy;
+    // Interrupt time is left out of the foreign share: with IRQ time accounting the kernel
+    // charges loopback packet processing (softirq) to no process, although our own sockets
+    // cause it, so it would make a busy loopback benchmark look disturbed.
+    const processBusy = machine.processBusy - this.#startMachine.processBusy;
     return {
       processes: byName,
       machinePercent: percent(busy),
-      foreignPercent: Math.max(0, percent(busy - ownTicks)),
+      foreignPercent: Math.max(0, percent(processBusy - ownTicks)),
       seconds: windowTicks / TICKS_PER_SECOND,
     };
   }
@@ -125,7 +131,7 @@ export interface CpuUsage {
   /** CPU percent per tracked process name; 100 is one core busy for the whole window. */
   processes: Record<string, number>;
   machinePercent: number;
-  /** Busy time not used by tracked processes, in percent of one core. */
+  /** User and system time not used by tracked processes, in percent of one core. */
   foreignPercent: number;
   seconds: number;
 }
@@ -153,7 +159,7 @@ let pinningAvailable: boolean | undefined;
 
 /**
  * Returns whether processes can be pinned: taskset is installed and there are at least two
- * CPUs. Without it the harness runs everything unpinned and says so in the report.
+ * CPUs. Without it the harness runs everything unpinned and notes that in the report.
  */
 export function canPin(): boolean {
   pinningAvailable ??= onlineCpuCount() >= 2 && ['/usr/bin/taskset', '/bin/taskset'].some((path) => existsSync(path));

@@ -117,9 +117,9 @@ export function renderMarkdown(record: BenchRecord): string {
         lines.push(`- ${runtime}: skipped, ${result.skipped}`);
         continue;
       }
-      const foreign = result.foreignCpu.length ? `foreign CPU per run ${result.foreignCpu.map((value) => `${formatNumber(value, 0)}%`).join(', ')}` : '';
-      const checks = result.checks.map((check) => `${check.ok ? 'passed' : '**FAILED**'}: ${check.name} (${check.detail})`);
-      lines.push(`- ${runtime}: ${[...checks, foreign].filter(Boolean).join('; ')}.`);
+      const foreign = result.foreignCpu.length ? `foreign CPU per run ${result.foreignCpu.map((value) => `${formatNumber(value, 0)}%`).join(', ')}` : 'no foreign CPU recorded';
+      lines.push(`- ${runtime}: ${foreign}.`);
+      for (const check of result.checks) lines.push(`  - ${check.ok ? 'Passed' : '**FAILED**'}: ${check.name} (${check.detail}).`);
       for (const note of result.notes) lines.push(`  - ${note}`);
     }
     lines.push('');

@@ -33,8 +33,6 @@ export interface ServiceUnderTest {
   readonly databaseFolder: string;
   /** Log lines at level error (50) or above seen so far. */
   errorLines(): string[];
-  /** Log lines at level warn (40) seen so far, at most 200 kept. */
-  warnLines(): string[];
   /** The last 64 KB of output, for error messages. */
   tail(): string;
   rssBytes(): number | null;
@@ -98,7 +96,6 @@ export async function startService({ runtime, env, cpus, runtimeFlags = [], insp
     baseUrl,
     databaseFolder,
     errorLines: () => [...log.errors],
-    warnLines: () => [...log.warnings],
     tail: () => log.tail,
     rssBytes: () => readRssBytes(child.pid!),
     profiler() {
@@ -124,14 +121,13 @@ export async function startService({ runtime, env, cpus, runtimeFlags = [], insp
 interface LogCollector {
   tail: string;
   errors: string[];
-  warnings: string[];
   listeningPort: number | null;
   inspectorUrl: string | null;
 }
 
 /** Reads JSON log lines as they arrive, keeping only what the harness needs. */
 function collectLog(child: ChildProcess): LogCollector {
-  const log: LogCollector = { tail: '', errors: [], warnings: [], listeningPort: null, inspectorUrl: null };
+  const log: LogCollector = { tail: '', errors: [], listeningPort: null, inspectorUrl: null };
   let partial = '';
   const onChunk = (chunk: string) => {
     log.tail = (log.tail + chunk).slice(-65_536);
@@ -158,7 +154,6 @@ function inspectLine(log: LogCollector, line: string): void {
     return;
   }
   if ((entry.level ?? 0) >= 50) log.errors.push(line);
-  else if (entry.level === 40 && log.warnings.length < 200) log.warnings.push(line);
   if (entry.msg === 'listening' && typeof entry.port === 'number') log.listeningPort = entry.port;
 }
 

@@ -40,11 +40,6 @@ export function formatWithRange(median: number, min: number, max: number, digits
   return `${formatNumber(median, digits)} (${formatNumber(min, digits)}–${formatNumber(max, digits)})`;
 }
 
-/** Formats a ratio such as 0.8123 as `0.81×`. */
-export function formatRatio(ratio: number): string {
-  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : 'n/a';
-}
-
 /** Formats a byte count in KB (1,024 bytes) or MB. */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return 'n/a';

@@ -31,7 +31,7 @@ export function deliveryChecks(outcome: LiveRunOutcome, clients: number, exactPo
     checks.push({
       name: 'batches account for every post sent',
       ok: tally !== undefined && tally.matched === outcome.createsSent,
-      detail: `${formatNumber(tally?.matched ?? 0)} posts matched per client (${formatNumber(tally?.posts ?? 0)} delivered, the rest sampled out by the per-client rate cap) for ${formatNumber(outcome.createsSent)} post creates sent`,
+      detail: `${formatNumber(tally?.matched ?? 0)} posts matched per client for ${formatNumber(outcome.createsSent)} post creates sent; ${formatNumber(tally?.posts ?? 0)} delivered, the rest sampled out by the per-client rate cap`,
     });
   }
   checks.push({

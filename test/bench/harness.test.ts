@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LatencyHistogram, median, percentile, summarizeRuns } from '../../bench/lib/stats.ts';
-import { formatNumber, formatRatio, formatWithRange, renderTable } from '../../bench/lib/table.ts';
+import { formatNumber, formatWithRange, renderTable } from '../../bench/lib/table.ts';
 import { batchKey, batchKeyOf, bufferReaders, readPostUris, readSentAt, readTotal } from '../../bench/lib/batch-frame.ts';
 import { judge, type Measurement } from '../../bench/lib/results.ts';
 import { CONTENDED_PERCENT, GENERATED_END, GENERATED_START, isContended, writeGeneratedBlock } from '../../bench/lib/report.ts';
@@ -105,7 +105,6 @@ tables('number formats', () => {
   assert.is(formatNumber(Number.NaN), 'n/a', 'NaN prints as n/a');
   assert.is(formatWithRange(20, 18, 22), '20 (18–22)', 'median with its range');
   assert.is(formatWithRange(20, 20, 20), '20', 'no range when every run agrees');
-  assert.is(formatRatio(0.8123), '0.81×', 'ratio with two decimals');
 });
 
 tables.run();
