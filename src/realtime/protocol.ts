@@ -47,8 +47,9 @@ export interface ServerToClientEvents {
   /** Posts edited upstream, with their new text and sentiment, so open feeds can replace them. */
   updated: (message: { posts: Post[]; sentAt: number }) => void;
   /**
-   * The server skipped messages for this client between `from` and `to` (ms since the epoch)
-   * because its connection could not keep up; `/api/posts?since=&until=` has what was missed.
+   * Notice that the server skipped messages for this client between `from` and `to` (ms since
+   * the epoch) because its connection could not keep up. `/api/posts?since=&until=` returns
+   * what was missed.
    */
   lagged: (message: { from: number; to: number }) => void;
   /** Sent after every connect: the state the server holds for this client and its limits. */

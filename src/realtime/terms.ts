@@ -8,11 +8,11 @@ import type { SentimentLabel } from '../hub/events.ts';
 import { SENTIMENT_LABELS } from '../sentiment/types.ts';
 import { UNDETERMINED_LANGUAGE, primarySubtag } from '../hub/post-language.ts';
 
-/** Longest term value, in UTF-16 code units, after trimming. */
+/** Maximum length of a term value, in UTF-16 code units, after trimming. */
 export const MAX_TERM_LENGTH = 64;
-/** Most words in one keyword. */
+/** Maximum number of words in one keyword. */
 export const MAX_KEYWORD_WORDS = 8;
-/** Most languages in one feed filter. */
+/** Maximum number of languages in one feed filter. */
 export const MAX_FILTER_LANGUAGES = 10;
 
 export const TRACK_ROOM_PREFIX = 'track:';

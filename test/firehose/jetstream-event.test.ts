@@ -33,7 +33,9 @@ shapes('post create keeps validated fields', () => {
 shapes('quote with media counts as quote, images do not', () => {
   const quote = decode(postEvent(DID, '3kabc', TIME, { text: 'x', embedType: 'app.bsky.embed.recordWithMedia' }));
   const images = decode(postEvent(DID, '3kabc', TIME, { text: 'x', embedType: 'app.bsky.embed.images' }));
+  assert.is(quote.type, 'post-upsert', 'recordWithMedia post decodes as an upsert');
   assert.ok(quote.type === 'post-upsert' && quote.isQuote, 'recordWithMedia is a quote');
+  assert.is(images.type, 'post-upsert', 'images post decodes as an upsert');
   assert.ok(images.type === 'post-upsert' && !images.isQuote, 'images embed is not a quote');
 });
 
@@ -126,7 +128,8 @@ effects('post effect has URI, ISO time and cut text', () => {
   const scorer = createScorer();
   const event = decode(postEvent(DID, '3kabc', TIME, { text: `I love it ${'x'.repeat(500)}`, langs: ['en'] }));
   const effect = toEffect(event, scorer, 120);
-  assert.ok(effect && effect.kind === 'upsert', 'upsert effect');
+  assert.ok(effect, 'post event yields an effect');
+  assert.is(effect?.kind, 'upsert', 'effect is an upsert');
   if (!effect || effect.kind !== 'upsert') return;
   assert.is(effect.post.uri, `at://${DID}/app.bsky.feed.post/3kabc`, 'AT-URI');
   assert.is(effect.post.indexedAt, '2025-01-01T00:00:00.000Z', 'indexedAt from time_us');
