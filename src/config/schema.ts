@@ -56,7 +56,7 @@ export const VARIABLES = {
   PING_INTERVAL_SECONDS: variable(integer(1, 3600), '15', 'Interval of WebSocket pings to the upstream.', 's'),
   QUEUE_MAX_EVENTS: variable(integer(100, 1_000_000), '20000', 'Parsed events held before reading from the socket pauses.', 'events'),
   BATCH_MAX_EVENTS: variable(integer(1, 100_000), '2000', 'Largest batch scored and written in one transaction.', 'events'),
-  BATCH_MAX_WAIT_MS: variable(integer(0, 10_000), '20', 'Longest wait for more events before a partial batch is written.', 'ms'),
+  BATCH_MAX_WAIT_MS: variable(integer(0, 10_000), '2', 'Longest an event waits for more to join its batch; after a quiet spell it is written at once.', 'ms'),
   MAX_MESSAGE_BYTES: variable(integer(1024, 64 * 1024 * 1024), String(4 * 1024 * 1024), 'Largest upstream frame accepted; larger ones are dropped and counted.', 'bytes'),
   JETSTREAM_COMPRESS: variable(boolean, 'false', 'Ask Jetstream for zstd-compressed frames where the runtime can decode them.'),
   ZSTD_DICTIONARY_PATH: variable(text, undefined, "Path of Jetstream's zstd dictionary, needed when JETSTREAM_COMPRESS is true."),
@@ -68,7 +68,7 @@ export const VARIABLES = {
   RETENTION_DAYS: variable(decimal(0.001, 36_500), '7', 'Age after which stored posts are pruned.', 'days'),
   ROLLUP_RETENTION_DAYS: variable(decimal(0.001, 36_500), '365', 'Age after which per-minute roll-ups are pruned.', 'days'),
 
-  BROADCAST_TICK_MS: variable(integer(5, 10_000), '50', 'Interval at which new posts are sent to dashboards in one batch.', 'ms'),
+  BROADCAST_TICK_MS: variable(integer(5, 10_000), '20', 'Shortest interval between two sends of new posts to dashboards; after a quiet spell posts go out at once.', 'ms'),
   CLIENT_MAX_POSTS_PER_SECOND: variable(integer(1, 100_000), '50', 'Posts one dashboard receives per second at most; the rest are sampled out.', 'posts/s'),
   CLIENT_MAX_BUFFER_BYTES: variable(integer(1024, 1024 * 1024 * 1024), String(1024 * 1024), 'Send buffer above which a client only gets volatile messages dropped.', 'bytes'),
   CLIENT_STALL_SECONDS: variable(integer(1, 3600), '30', 'Time a client may stay above its buffer limit before it is disconnected.', 's'),

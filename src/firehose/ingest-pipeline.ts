@@ -21,7 +21,11 @@ export interface IngestPipelineOptions {
   scorer: PostScorer;
   maxTextLength: number;
   batchMaxEvents: number;
-  /** Maximum wait for a batch to fill once its first event is queued, in milliseconds. */
+  /**
+   * Shortest time between the starts of two partial batches, in milliseconds, and so the
+   * longest an event waits for its batch to fill. An event that arrives after a quiet spell is
+   * taken at once; a full batch never waits.
+   */
   batchMaxWaitMs: number;
   /** Delays between attempts to publish a batch the store could not commit. */
   retryBackoff: Backoff;
@@ -57,6 +61,7 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
   let stopping = false;
   let running: Promise<void> | null = null;
   let cancelWait: (() => void) | null = null;
+  let lastTakenAt = -Infinity;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -115,10 +120,14 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
         await queue.waitForItems();
         continue;
       }
-      if (!stopping && queue.length < options.batchMaxEvents && options.batchMaxWaitMs > 0) {
-        await sleep(options.batchMaxWaitMs);
+      // Waiting for more events only pays while they keep coming: it turns a steady trickle
+      // into fewer transactions. After a quiet spell the first event goes straight through.
+      const waitMs = lastTakenAt + options.batchMaxWaitMs - now();
+      if (!stopping && queue.length < options.batchMaxEvents && waitMs > 0) {
+        await sleep(waitMs);
       }
 
+      lastTakenAt = now();
       const events = queue.take(options.batchMaxEvents);
       options.onTaken();
       const batch = await buildBatch(events);

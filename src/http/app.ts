@@ -74,21 +74,23 @@ export function createApp(options: AppOptions): OpenAPIHono<AppEnv> {
 
   app.use('*', dashboardAccess({ dashboardToken: config.DASHBOARD_TOKEN, adminToken: config.ADMIN_TOKEN, trustProxy: config.TRUST_PROXY }));
 
-  app.use('/api/*', async (c, next) => {
-    await next();
+  // Set before the handler runs, so the response is built with it: a header added to a finished
+  // response makes @hono/node-server turn its fast string body into a web stream.
+  app.use('/api/*', (c, next) => {
     c.header('Cache-Control', 'no-store');
+    return next();
   });
   app.use(
     '/api/*',
     apiRateLimit({ limit: config.RATE_LIMIT_PER_MINUTE, windowMs: options.rateLimitWindowMs ?? 60_000, trustProxy: config.TRUST_PROXY }),
   );
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: API_BODY_LIMIT_BYTES,
-      onError: (c) => sendError(c, 413, [detail('body', null, `a body of at most ${API_BODY_LIMIT_BYTES} bytes`, `Request body too large: the limit is ${API_BODY_LIMIT_BYTES} bytes.`)]),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: API_BODY_LIMIT_BYTES,
+    onError: (c) => sendError(c, 413, [detail('body', null, `a body of at most ${API_BODY_LIMIT_BYTES} bytes`, `Request body too large: the limit is ${API_BODY_LIMIT_BYTES} bytes.`)]),
+  });
+  // The body check reads the raw request, which makes @hono/node-server build a full fetch
+  // Request with its own AbortSignal. GET and HEAD requests, the bulk of API traffic, skip it.
+  app.use('/api/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
 
   registerStatsRoutes(app, options);
   registerPostRoutes(app, options);

@@ -2,7 +2,8 @@
  * The Socket.IO server: live posts, statistics and announcements for dashboards.
  *
  * - Posts are matched to rooms (feed filters, tracked terms) where they originate, in the
- *   ingesting process, and sent once per room per BROADCAST_TICK_MS, rate-capped per room.
+ *   ingesting process, and sent per room at once after a quiet spell, at most once per
+ *   BROADCAST_TICK_MS while posts keep coming, rate-capped per room.
  * - Broadcasts skip clients whose send buffer is above CLIENT_MAX_BUFFER_BYTES; those still
  *   above half of it after CLIENT_STALL_SECONDS have their transport closed.
  * - Connection state recovery replays the post batches a client missed while disconnected for
@@ -22,6 +23,7 @@ import { corsOption, originCheck, tokenMiddleware } from './access.ts';
 import { ClusterPresence, PRESENCE_EVENT, STATS_EVENT } from './cluster-presence.ts';
 import { acceptConnection, SLOW_ROOM, trackedRate, type IoServer, type IoSocket } from './connection.ts';
 import { CounterSet, type RealtimeCounters } from './counters.ts';
+import { BroadcastScheduler } from './broadcast-scheduler.ts';
 import { PostFanout, type RoomSender } from './post-fanout.ts';
 import { connectRedis, type RedisLink } from './redis-link.ts';
 import { RoomDirectory } from './room-directory.ts';
@@ -130,6 +132,18 @@ export async function createRealtime(options: RealtimeOptions): Promise<Realtime
         permanentRooms: redis ? [FEED_ALL_ROOM] : [],
       })
     : null;
+  const scheduler = fanout
+    ? new BroadcastScheduler({
+        minIntervalMs: config.BROADCAST_TICK_MS,
+        send: () => fanout.flush(),
+        now,
+        setTimer: (callback, ms) => {
+          const timer = setTimeout(callback, ms);
+          return () => clearTimeout(timer);
+        },
+        onError: (error) => logger.error({ err: error, task: 'post broadcast' }, 'socket.io timer task failed'),
+      })
+    : null;
 
   const presence = redis
     ? new ClusterPresence({
@@ -155,7 +169,14 @@ export async function createRealtime(options: RealtimeOptions): Promise<Realtime
 
   const unsubscribers = [
     hub.subscribe('announcement', (announcement) => void io.emit('announcement', announcement)),
-    ...(fanout ? [hub.subscribe('committed', (batch) => fanout.accept(batch))] : []),
+    ...(fanout && scheduler
+      ? [
+          hub.subscribe('committed', (batch) => {
+            fanout.accept(batch);
+            scheduler.request();
+          }),
+        ]
+      : []),
   ];
 
   const everySecond = () => {
@@ -176,7 +197,6 @@ export async function createRealtime(options: RealtimeOptions): Promise<Realtime
   const timers = [
     setInterval(() => runSafely(logger, 'statistics broadcast', everySecond), STATS_INTERVAL_MS),
     setInterval(() => runSafely(logger, 'slow client check', () => monitor.check(monitored.values())), monitorIntervalMs),
-    ...(fanout ? [setInterval(() => runSafely(logger, 'post broadcast', () => fanout.flush()), config.BROADCAST_TICK_MS)] : []),
   ];
 
   logger.info(
@@ -194,6 +214,7 @@ export async function createRealtime(options: RealtimeOptions): Promise<Realtime
 
   async function closeRealtime(): Promise<void> {
     for (const timer of timers) clearInterval(timer);
+    scheduler?.close();
     for (const unsubscribe of unsubscribers) unsubscribe();
     presence?.leave();
     // Closing transports (rather than sending a disconnect packet) lets clients reconnect on

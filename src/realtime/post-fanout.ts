@@ -1,5 +1,5 @@
 /**
- * Turns committed batches into per-room post batches, sent once per broadcast tick. Each room's
+ * Turns committed batches into per-room post batches, sent when the broadcast scheduler runs. Each room's
  * batch is emitted once to the room (Socket.IO encodes it once for all its members), never per
  * client. Runs only where posts originate: the ingesting process.
  */
@@ -14,10 +14,10 @@ import { TRACK_ROOM_PREFIX } from './terms.ts';
 
 /** Creates remembered to drop a second delivery of the same post (cursor rewind on reconnect). */
 const RECENT_URIS_LIMIT = 20_000;
-/** Deleted URIs sent per tick at most; a catch-up can replay thousands. */
-export const MAX_DELETED_PER_TICK = 1000;
-/** Edited posts sent per tick at most. */
-export const MAX_UPDATED_PER_TICK = 200;
+/** Maximum deleted URIs in one send; a catch-up can replay thousands. */
+export const MAX_DELETED_PER_SEND = 1000;
+/** Maximum edited posts in one send. */
+export const MAX_UPDATED_PER_SEND = 200;
 
 type Event = keyof ServerToClientEvents;
 
@@ -52,17 +52,17 @@ export class PostFanout {
     this.#options = options;
   }
 
-  /** Queues the posts, edits and deletes of a committed batch for the next tick. */
+  /** Queues the posts, edits and deletes of a committed batch for the next send. */
   accept(batch: IngestBatch): void {
     const matcher = this.#currentMatcher();
     for (const effect of batch.effects) {
       if (effect.kind === 'delete') {
-        if (!matcher.empty) this.#queueLimited(this.#deleted, effect.uri, MAX_DELETED_PER_TICK);
+        if (!matcher.empty) this.#queueLimited(this.#deleted, effect.uri, MAX_DELETED_PER_SEND);
         continue;
       }
       if (effect.kind !== 'upsert') continue;
       if (effect.operation === 'update') {
-        if (!matcher.empty) this.#queueLimited(this.#updated, publicPost(effect.post), MAX_UPDATED_PER_TICK);
+        if (!matcher.empty) this.#queueLimited(this.#updated, publicPost(effect.post), MAX_UPDATED_PER_SEND);
         continue;
       }
       // A create seen before is a second delivery of the same post, not a new one.
@@ -71,15 +71,23 @@ export class PostFanout {
     }
   }
 
-  /** Sends what every room may send now; called once per broadcast tick. */
-  flush(): void {
+  /**
+   * Sends what every room may send now. Returns when posts held back by a room's rate cap may
+   * be sent, or null when nothing waits.
+   */
+  flush(): number | null {
     const now = this.#options.now();
     const { send, counters } = this.#options;
     this.#currentMatcher();
 
+    let nextAt: number | null = null;
     for (const [room, stream] of this.#streams) {
       const batch = stream.take(now);
-      if (!batch) continue;
+      if (!batch) {
+        const readyAt = stream.readyAt(now);
+        if (readyAt !== null && (nextAt === null || readyAt < nextAt)) nextAt = readyAt;
+        continue;
+      }
       const sampled = batch.posts.length < batch.total;
       counters.countDropped('sampled', batch.total - batch.posts.length);
       const message: PostBatchMessage = { posts: batch.posts, sentAt: now, total: batch.total, sampled };
@@ -99,6 +107,7 @@ export class PostFanout {
       send(null, 'deleted', { uris: this.#deleted });
       this.#deleted = [];
     }
+    return nextAt;
   }
 
   /** Posts waiting in room streams, for tests and diagnostics. */

@@ -1,5 +1,5 @@
 /**
- * The posts waiting for one room between two broadcast ticks, capped at a rate. A token bucket
+ * The posts waiting for one room between two sends, capped at a rate. A token bucket
  * (refilled at `ratePerSecond`, holding at most one second's worth) decides how many posts a
  * tick may send. While more posts match than the bucket allows, a reservoir sample of fixed
  * size keeps a uniform sample of everything since the last send, so memory stays constant
@@ -41,6 +41,14 @@ export class RoomStream {
     return this.#total;
   }
 
+  /** Returns when the waiting posts may be sent: `now` while a token is available, null when none wait. */
+  readyAt(now: number): number | null {
+    if (this.#total === 0) return null;
+    this.#refill(now);
+    if (this.#tokens >= 1) return now;
+    return now + ((1 - this.#tokens) / this.ratePerSecond) * 1000;
+  }
+
   /** Adds a matching post; `sequence` orders posts by arrival across rooms. */
   offer(post: Post, sequence: number): void {
     this.#total += 1;
@@ -56,7 +64,7 @@ export class RoomStream {
 
   /**
    * Returns what the bucket allows at `now`, or null when nothing is waiting or no token is
-   * available yet; in the second case the posts keep waiting for a later tick.
+   * available yet; in the second case the posts keep waiting for a later send.
    */
   take(now: number): RoomBatch | null {
     this.#refill(now);

@@ -64,6 +64,7 @@ openapi('unknown API routes get 404 JSON', async ({ harness }) => {
   for (const [method, path] of [['GET', '/api/nothing'], ['GET', '/api'], ['DELETE', '/api/posts']] as const) {
     const response = await harness.app.request(path, { method });
     assert.is(response.status, 404, `${method} ${path} status`);
+    assert.is(response.headers.get('cache-control'), 'no-store', `${method} ${path} is not cached`);
     const body = (await response.json()) as { error: { message: string } };
     assert.match(body.error.message, '/api/openapi.json', `${method} ${path} points to the document`);
   }

@@ -42,6 +42,7 @@ stats('does not query the database', async () => {
 stats('rejects unknown parameters', async ({ harness }) => {
   const response = await harness.app.request('/api/stats?verbose=1');
   assert.is(response.status, 400, 'status');
+  assert.is(response.headers.get('cache-control'), 'no-store', 'error answers are not cached either');
   const error = await errorOf(response);
   assert.is(error.parameter, 'verbose', 'names the parameter');
   assert.is(error.value, '1', 'quotes the value');

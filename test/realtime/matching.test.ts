@@ -90,6 +90,7 @@ stream('sends everything while under the cap, in order', () => {
   assert.equal(batch?.posts.map((post) => post.text), posts.map((post) => post.text), 'all posts in order');
   assert.is(batch?.total, 10, 'total');
   assert.is(room.take(100), null, 'nothing left');
+  assert.is(room.readyAt(100), null, 'nothing waits, so no send is needed');
 });
 
 stream('samples evenly above the cap and refills over time', () => {
@@ -109,6 +110,7 @@ stream('samples evenly above the cap and refills over time', () => {
   room.offer(makePost('late'), 1000);
   assert.is(room.take(50), null, 'no token 50 ms later: the post waits');
   assert.is(room.pending, 1, 'the post is still pending');
+  assert.is(room.readyAt(50), 100, 'half a token at 50 ms: ready when the other half arrives, 50 ms later');
   const later = room.take(200);
   assert.equal(later?.posts.map((post) => post.text), ['late'], 'sent once a token is back');
 });
