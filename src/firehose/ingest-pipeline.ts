@@ -4,6 +4,10 @@
  * one transaction. When it fails, the same batch is retried with backoff and never dropped,
  * and meanwhile the full queue keeps the socket paused. Committed batches are then announced
  * with `publish('committed')` for statistics and Socket.IO.
+ *
+ * While one batch is being stored, the next one is scored, and the announcement of a committed
+ * batch overlaps the write of the next one, so a store that writes from another thread works in
+ * parallel with scoring. Batches are still stored one at a time and announced in order.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Hub } from '../hub/hub.ts';
@@ -50,7 +54,7 @@ export interface IngestPipeline {
 }
 
 /** Scoring time after which the batcher yields, so pings, HTTP and the socket keep running. */
-const SCORING_SLICE_MS = 8;
+const SCORING_SLICE_MS = 4;
 
 export function createIngestPipeline(options: IngestPipelineOptions): IngestPipeline {
   const { queue, hub, logger, now } = options;
@@ -60,25 +64,31 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
   let committedCursor: number | null = null;
   let stopping = false;
   let running: Promise<void> | null = null;
-  let cancelWait: (() => void) | null = null;
+  /** Cursor of the last batch built; batches are stored in the order they are built. */
+  let builtCursor: number | null = null;
+  /** Durable write of the last batch built. */
+  let storing: Promise<void> = Promise.resolve();
+  /** Announcement of the last batch committed. */
+  let announcing: Promise<void> = Promise.resolve();
+  const waits = new Set<() => void>();
   let lastTakenAt = -Infinity;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const handle = timers.setTimeout(() => {
-        cancelWait = null;
-        resolve();
-      }, ms);
-      cancelWait = () => {
-        timers.clearTimeout(handle);
-        cancelWait = null;
+      const end = () => {
+        waits.delete(end);
         resolve();
       };
+      const handle = timers.setTimeout(end, ms);
+      waits.add(() => {
+        timers.clearTimeout(handle);
+        end();
+      });
     });
 
   async function buildBatch(events: DecodedEvent[]): Promise<IngestBatch | null> {
     const effects: IngestEffect[] = [];
-    let cursor = committedCursor ?? 0;
+    let cursor = builtCursor ?? 0;
     let sliceStart = now();
     for (const event of events) {
       if (event.timeUs !== null && event.timeUs > cursor) cursor = event.timeUs;
@@ -91,6 +101,7 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
     }
     // Frames without a readable time_us (unparseable ones) cannot move a cursor that was never set.
     if (cursor === 0) return null;
+    builtCursor = cursor;
     return { effects, cursor, eventCount: events.length };
   }
 
@@ -116,7 +127,10 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
   async function loop(): Promise<void> {
     for (;;) {
       if (queue.length === 0) {
-        if (stopping) return;
+        if (stopping) {
+          await storing;
+          return announcing;
+        }
         await queue.waitForItems();
         continue;
       }
@@ -133,15 +147,26 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       const batch = await buildBatch(events);
       if (!batch) continue;
 
-      await publishDurably(batch);
-      committedCursor = batch.cursor;
+      await storing;
+      storing = store(batch);
+    }
+  }
+
+  async function store(batch: IngestBatch): Promise<void> {
+    await publishDurably(batch);
+    committedCursor = batch.cursor;
+    // The announcement waits for the next event-loop turn, so the batcher hands the next batch
+    // to the store first and the write thread is not left idle meanwhile.
+    announcing = announcing.then(() => yieldToEventLoop()).then(() => announce(batch));
+  }
+
+  async function announce(batch: IngestBatch): Promise<void> {
+    try {
       options.onCommitted(batch);
-      try {
-        await hub.publish('committed', batch);
-      } catch (error) {
-        // The batch is durable; a failing listener must not make the consumer store it again.
-        logger.error({ err: error, cursor: batch.cursor }, 'a listener of committed batches failed');
-      }
+      await hub.publish('committed', batch);
+    } catch (error) {
+      // The batch is durable; a failing listener must not make the consumer store it again.
+      logger.error({ err: error, cursor: batch.cursor }, 'a listener of committed batches failed');
     }
   }
 
@@ -152,12 +177,13 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
     },
     async stop() {
       stopping = true;
-      cancelWait?.();
+      for (const cancel of [...waits]) cancel();
       queue.cancel();
       await (running ?? Promise.resolve());
     },
     setStoredCursor(cursor) {
       committedCursor = cursor;
+      builtCursor = cursor;
     },
     get committedCursor() {
       return committedCursor;

@@ -4,17 +4,18 @@
  * store closes. A failed attempt is rolled back by the driver, so no transaction stays open.
  */
 import { performance } from 'node:perf_hooks';
-import type { Client } from '@libsql/client';
 import type { IngestBatch, LabelCounts } from '../hub/events.ts';
 import { rateLimited, type Logger } from '../log/logger.ts';
 import { StoreError } from './errors.ts';
 import { planBatch } from './batch-plan.ts';
 import { writeBatch } from './write-batch.ts';
 import { sleep } from './sleep.ts';
+import type { BatchRunner } from './write-thread.ts';
 import type { PostTotals } from './types.ts';
 
 export interface BatchWriterOptions {
-  client: Client;
+  /** Runs the statements of one batch in one write transaction. */
+  runner: BatchRunner;
   logger: Logger;
   /** Runs database writes one at a time (shared with retention). */
   serial: <T>(task: () => Promise<T>) => Promise<T>;
@@ -38,7 +39,7 @@ export interface BatchWriter {
 }
 
 export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
-  const { client, logger, serial, totals, signal } = options;
+  const { runner, logger, serial, totals, signal } = options;
   const warnRejected = rateLimited(5, 60_000);
   const warnRetry = rateLimited(10, 60_000);
   let rejected = 0;
@@ -57,7 +58,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
       }
       let labelDelta: LabelCounts;
       try {
-        ({ labelDelta } = await writeBatch(client, plan, batch.cursor, options.rollupHorizonSeconds()));
+        ({ labelDelta } = await writeBatch(runner, plan, batch.cursor, options.rollupHorizonSeconds()));
       } catch (error) {
         await options.afterFailure?.().catch((cleanupError: unknown) => logger.warn({ err: cleanupError }, 'connection reset after a failed write failed'));
         throw error;

@@ -2,8 +2,10 @@
  * The libSQL store: opens the database, migrates it, commits ingest batches with their cursor,
  * keeps label totals in memory for `/api/stats`, prunes old rows and serves history queries.
  *
- * Writer mode (INGEST=true) migrates and runs retention. Reader mode (INGEST=false, extra web
- * processes on the same file) only reads; its totals are refreshed from the database on a timer.
+ * Writer mode (INGEST=true) migrates and runs retention. With a `file:` database its writes run
+ * on a write thread, on their own connection, so SQLite works on one batch while the main
+ * thread scores the next. Reader mode (INGEST=false, extra web processes on the same file) only
+ * reads; its totals are refreshed from the database on a timer.
  */
 import type { Client } from '@libsql/client';
 import type { Config } from '../config/schema.ts';
@@ -19,6 +21,7 @@ import { pruneChunk, pruneRollups } from './retention.ts';
 import { countPosts, exportPosts, labelTotals, listPosts, topPosts } from './queries.ts';
 import { timeseries } from './timeseries.ts';
 import { createSerialQueue, sleep } from './sleep.ts';
+import { WriteThread, type BatchRunner } from './write-thread.ts';
 import type { PostTotals, StoreQueries } from './types.ts';
 
 export { StoreError, isStoreInputError } from './errors.ts';
@@ -45,6 +48,8 @@ export interface StoreOptions {
   retryMaxMs?: number;
   /** Module loader of the libSQL driver; tests pass one that fails. */
   importer?: ModuleImporter;
+  /** Write a `file:` database from a worker thread. @default true */
+  writeThread?: boolean;
 }
 
 export interface PruneResult {
@@ -99,20 +104,32 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     throw error;
   }
 
+  let writeThread: WriteThread | null = null;
+  if (!reader && connection.path && options.writeThread !== false) {
+    try {
+      writeThread = await WriteThread.start({ url, busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS }, logger);
+    } catch (error) {
+      client.close();
+      throw new StoreError('CONNECT_FAILED', `The write thread could not open DATABASE_URL=${JSON.stringify(redactUrl(url))}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+  const runner: BatchRunner = writeThread ?? { batch: (statements) => client.batch(statements, 'write') };
+
   const closing = new AbortController();
   const serial = createSerialQueue();
   // NOTE: with @libsql/client 0.18.0 (libsql 0.5.29) a statement that fails, for example with
   // SQLITE_BUSY, stays active until garbage collection finalizes it, and while it does every
   // COMMIT on that connection fails with "SQL statements in progress". Reopening the
   // connection after a failed write finalizes it at once.
+  // The write thread recovers its own connection.
   const recover = async () => {
-    if (connection.transport !== 'file') return;
+    if (connection.transport !== 'file' || writeThread) return;
     await client.reconnect();
     await applyFilePragmas(client, null);
   };
   const rollupHorizonSeconds = () => Math.floor((now() - config.ROLLUP_RETENTION_DAYS * DAY_MS) / 60_000) * 60;
   const writer = createBatchWriter({
-    client,
+    runner,
     logger,
     serial,
     totals,
@@ -140,7 +157,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     const result: PruneResult = { posts: 0, rollupMinutes: 0 };
     // Small transactions with a pause between them let ingest batches in between.
     while (!closing.signal.aborted) {
-      const chunk = await serial(() => pruneChunk(client, limits).catch(async (error: unknown) => {
+      const chunk = await serial(() => pruneChunk(runner, limits).catch(async (error: unknown) => {
         await recover();
         throw error;
       }));
@@ -150,7 +167,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       await sleep(0);
     }
     if (!closing.signal.aborted) {
-      result.rollupMinutes = await serial(() => pruneRollups(client, limits).catch(async (error: unknown) => {
+      result.rollupMinutes = await serial(() => pruneRollups(runner, limits).catch(async (error: unknown) => {
         await recover();
         throw error;
       }));
@@ -208,6 +225,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         // Let the write or prune chunk in flight finish, so close never cuts a transaction.
         await serial(async () => undefined);
         await pruning?.catch(() => undefined);
+        await writeThread?.close();
         client.close();
         logger.info('database closed');
       })();

@@ -3,7 +3,7 @@
  * writer never waits long behind a prune, and roll-up minutes older than ROLLUP_RETENTION_DAYS.
  * Roll-ups are not adjusted for pruned posts: they keep the history after the posts are gone.
  */
-import type { Client } from '@libsql/client';
+import type { BatchRunner } from './write-thread.ts';
 import type { LabelCounts } from '../hub/events.ts';
 
 export interface PruneLimits {
@@ -21,10 +21,10 @@ export interface PruneChunk {
 }
 
 /** Removes up to `chunkSize` of the oldest expired posts with their full-text entries. */
-export async function pruneChunk(client: Client, limits: PruneLimits): Promise<PruneChunk> {
+export async function pruneChunk(runner: BatchRunner, limits: PruneLimits): Promise<PruneChunk> {
   const expired = 'SELECT id FROM posts WHERE time_us < ? ORDER BY time_us LIMIT ?';
   const args = [limits.postCutoffUs, limits.chunkSize];
-  const results = await client.batch(
+  const results = await runner.batch(
     [
       { sql: `SELECT label, count(*) FROM posts WHERE id IN (${expired}) GROUP BY label`, args },
       {
@@ -34,7 +34,6 @@ export async function pruneChunk(client: Client, limits: PruneLimits): Promise<P
       },
       { sql: `DELETE FROM posts WHERE id IN (${expired})`, args },
     ],
-    'write',
   );
   const removed: LabelCounts = { positive: 0, neutral: 0, negative: 0, unscored: 0 };
   let count = 0;
@@ -47,13 +46,12 @@ export async function pruneChunk(client: Client, limits: PruneLimits): Promise<P
 }
 
 /** Removes expired roll-up minutes; returns how many minutes went. */
-export async function pruneRollups(client: Client, limits: PruneLimits): Promise<number> {
-  const results = await client.batch(
+export async function pruneRollups(runner: BatchRunner, limits: PruneLimits): Promise<number> {
+  const results = await runner.batch(
     [
       { sql: 'DELETE FROM rollup_minutes WHERE minute_start < ?', args: [limits.rollupCutoffSeconds] },
       { sql: 'DELETE FROM rollup_languages WHERE minute_start < ?', args: [limits.rollupCutoffSeconds] },
     ],
-    'write',
   );
   return results[0]!.rowsAffected;
 }

@@ -17,9 +17,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<boolean> {
 /** Runs tasks one at a time in call order; a failed task does not block the next. */
 export function createSerialQueue(): <T>(task: () => Promise<T>) => Promise<T> {
   let tail: Promise<unknown> = Promise.resolve();
+  let queued = 0;
   return (task) => {
-    const run = tail.then(task, task);
-    tail = run.catch(() => undefined);
+    // An idle queue starts the task at once, so its synchronous part (such as handing a batch
+    // to the write thread) does not wait until the caller's synchronous work is done.
+    const run = queued === 0 ? (async () => task())() : tail.then(task, task);
+    queued += 1;
+    tail = run.catch(() => undefined).finally(() => (queued -= 1));
     return run;
   };
 }

@@ -7,9 +7,10 @@
  * segment per statement. Roll-ups and label totals are adjusted from the difference between the
  * rows the batch replaced and the rows it left, collected in the temporary table `batch_changes`.
  */
-import type { Client, InStatement } from '@libsql/client';
+import type { InStatement } from '@libsql/client';
 import type { LabelCounts } from '../hub/events.ts';
 import type { BatchPlan } from './batch-plan.ts';
+import type { BatchRunner } from './write-thread.ts';
 
 const POST_COLUMNS =
   'uri, did, rkey, text, langs, language, created_at, time_us, is_reply, is_quote, neg, neu, pos, compound, label';
@@ -43,9 +44,9 @@ export interface BatchWriteResult {
  * Applies `plan` and stores `cursor` (never moving the stored cursor backwards). Roll-up
  * minutes that start before `rollupHorizonSeconds` are left alone, since retention removed them.
  */
-export async function writeBatch(client: Client, plan: BatchPlan, cursor: number, rollupHorizonSeconds: number): Promise<BatchWriteResult> {
+export async function writeBatch(runner: BatchRunner, plan: BatchPlan, cursor: number, rollupHorizonSeconds: number): Promise<BatchWriteResult> {
   const statements = buildStatements(plan, cursor, rollupHorizonSeconds);
-  const results = await client.batch(statements.list, 'write');
+  const results = await runner.batch(statements.list);
   const labelDelta: LabelCounts = { positive: 0, neutral: 0, negative: 0, unscored: 0 };
   if (statements.totalsIndex < 0) return { labelDelta };
   for (const row of results[statements.totalsIndex]!.rows) {

@@ -8,26 +8,43 @@ import { decodeEvent, type DecodedEvent } from '../../src/firehose/jetstream-eve
 import { createDefaultScorer } from '../../src/firehose/default-scorer.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { Hub } from '../../src/hub/hub.ts';
-import type { HubEvents } from '../../src/hub/events.ts';
+import type { HubEvents, IngestBatch } from '../../src/hub/events.ts';
 import { silentLogger } from '../../src/log/logger.ts';
 
 const WAIT_MS = 10;
 
-/** Starts a batcher on a manual clock, whose timers fire only when the test moves the clock. */
-function startBatcher(batchMaxEvents = 100) {
+/**
+ * Starts a batcher on a manual clock, whose timers fire only when the test moves the clock.
+ * With `holdWrites`, each stored batch stays uncommitted until the test calls `commitNext`.
+ */
+function startBatcher(batchMaxEvents = 100, holdWrites = false) {
   let time = 1000;
   const timers: { at: number; callback: () => void; cleared: boolean }[] = [];
   const queue = createIngestQueue<DecodedEvent>(1000);
   const hub = new Hub<HubEvents>();
   const batches: string[][] = [];
+  const announced: string[][] = [];
+  const scored: string[] = [];
+  const held: (() => void)[] = [];
+  const textsOf = (batch: IngestBatch) => batch.effects.map((effect) => (effect.kind === 'upsert' ? effect.post.text : effect.kind));
   hub.subscribe('batch', (batch) => {
-    batches.push(batch.effects.map((effect) => (effect.kind === 'upsert' ? effect.post.text : effect.kind)));
+    batches.push(textsOf(batch));
+    if (holdWrites) return new Promise<void>((resolve) => held.push(resolve));
+  });
+  hub.subscribe('committed', (batch) => {
+    announced.push(textsOf(batch));
   });
   const config = loadConfig({ JETSTREAM_URL: 'ws://127.0.0.1:9/subscribe', LOG_LEVEL: 'silent' });
+  const scorer = createDefaultScorer(config);
   const pipeline: IngestPipeline = createIngestPipeline({
     queue,
     hub,
-    scorer: createDefaultScorer(config),
+    scorer: {
+      score(text, langs) {
+        scored.push(text);
+        return scorer.score(text, langs);
+      },
+    },
     maxTextLength: 1000,
     batchMaxEvents,
     batchMaxWaitMs: WAIT_MS,
@@ -51,6 +68,13 @@ function startBatcher(batchMaxEvents = 100) {
   let sequence = 0;
   return {
     batches,
+    announced,
+    scored,
+    /** Commits the oldest held batch. */
+    async commitNext() {
+      held.shift()?.();
+      await settle();
+    },
     pendingTimers: () => timers.filter((timer) => !timer.cleared && timer.at > time).length,
     push(text: string) {
       sequence += 1;
@@ -122,6 +146,40 @@ batcher('a full batch never waits', async () => {
   await settle();
   assert.equal(run.batches, [['a'], ['b', 'c']], 'two queued events fill a batch and go at once');
   await run.stop();
+});
+
+batcher('scores the next batch while one is stored', async () => {
+  const run = startBatcher(2, true);
+  run.push('a');
+  run.push('b');
+  await settle();
+  run.push('c');
+  run.push('d');
+  await settle();
+  assert.equal(run.batches, [['a', 'b']], 'only the first batch is handed to the store');
+  assert.equal(run.scored, ['a', 'b', 'c', 'd'], 'the second batch is scored while the first is stored');
+  assert.equal(run.announced, [], 'nothing is announced before its commit');
+
+  await run.commitNext();
+  assert.equal(run.batches, [['a', 'b'], ['c', 'd']], 'the second batch goes to the store once the first is committed');
+  assert.equal(run.announced, [['a', 'b']], 'the first batch is announced after its commit');
+
+  await run.commitNext();
+  assert.equal(run.announced, [['a', 'b'], ['c', 'd']], 'announcements keep the order of the batches');
+  await run.stop();
+});
+
+batcher('stop waits for the batch being stored', async () => {
+  const run = startBatcher(2, true);
+  run.push('a');
+  await settle();
+  let stopped = false;
+  const stopping = run.stop().then(() => (stopped = true));
+  await settle();
+  assert.is(stopped, false, 'stop is still waiting while the batch is uncommitted');
+  await run.commitNext();
+  await stopping;
+  assert.equal(run.announced, [['a']], 'the batch was committed and announced before stop resolved');
 });
 
 batcher.run();

@@ -131,9 +131,10 @@ contention('close ends the retries of a blocked batch', async () => {
     const lock = holdWriteLock(database.path, 1);
     await lock.locked;
     const publishing = hub.publish('batch', { effects: [create(post('did:plc:late', '3k1'))], cursor: BASE_US, eventCount: 1 });
+    const outcome = publishing.then(() => null, (reason: Error & { code?: string }) => reason);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await store.close();
-    const error = await publishing.then(() => null, (reason: Error & { code?: string }) => reason);
+    const error = await outcome;
     assert.is(error?.code, 'STORE_CLOSED', 'the publisher learns the batch was not committed');
     await lock.exited;
   } finally {
