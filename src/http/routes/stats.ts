@@ -1,5 +1,7 @@
 /** `GET /api/stats`: the live statistics snapshot, served from memory. */
 import { createRoute } from '@hono/zod-openapi';
+import type { TypedResponse } from 'hono';
+import type { StatsSnapshot } from '../../hub/events.ts';
 import type { AppOptions } from '../app-options.ts';
 import { rejectUnknownQuery } from '../errors.ts';
 import { StatsSnapshotSchema } from '../schemas.ts';
@@ -22,5 +24,13 @@ const stats = createRoute({
 });
 
 export function registerStatsRoutes(app: ApiApp, { statistics }: AppOptions): void {
-  app.openapi(stats, (c) => c.json(statistics.snapshot(), 200));
+  // The statistics hand out the same snapshot object until they compute a new one (at most
+  // once a second), so its JSON text is built once per snapshot rather than once per request.
+  let serialized: { snapshot: StatsSnapshot; body: string } | null = null;
+  app.openapi(stats, (c) => {
+    const snapshot = statistics.snapshot();
+    if (serialized?.snapshot !== snapshot) serialized = { snapshot, body: JSON.stringify(snapshot) };
+    // The body is the JSON text of a StatsSnapshot, so the response has the type c.json would give it.
+    return c.body(serialized.body, 200, { 'Content-Type': 'application/json' }) as unknown as TypedResponse<StatsSnapshot, 200, 'json'>;
+  });
 }
