@@ -47,7 +47,7 @@ export const ingestScenario: Scenario = {
     if (context.quick) result.notes.push(`Quick mode: the first ${formatNumber(QUICK_EVENTS)} events and ${clients} clients.`);
 
     // The harness (replay server) and the load generator stay on CPU 0. The service may use
-    // every CPU, because its store writes from a worker thread while the main thread scores;
+    // every CPU, because on Node its store writes from a worker thread while the main thread scores;
     // the scoring-only loop and the intake readers get CPU 1 to themselves.
     pinHarness('0');
     try {
@@ -205,7 +205,7 @@ async function catchUp(
       seconds,
       checks,
       foreignPercent: usage.foreignPercent,
-      cpuNote: `Last run took ${formatNumber(seconds, 2)} s; the service could use CPUs ${allCpus()} (its main thread and its store's write thread), while the harness with the replay server and the ${clients} socket.io-client clients were pinned to CPU 0. CPU (100% = one core): ${shares}; foreign ${formatNumber(usage.foreignPercent, 0)}%.`,
+      cpuNote: `Last run took ${formatNumber(seconds, 2)} s; the service could use CPUs ${allCpus()}, while the harness with the replay server and the ${clients} socket.io-client clients were pinned to CPU 0. CPU (100% = one core): ${shares}; foreign ${formatNumber(usage.foreignPercent, 0)}%.`,
     };
   } finally {
     await cleanup();

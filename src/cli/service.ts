@@ -16,7 +16,7 @@ import { createFirehose, type Firehose } from '../firehose/index.ts';
 import { createRealtime, type Realtime } from '../realtime/index.ts';
 import { createApp } from '../http/app.ts';
 import { createMetrics } from '../http/metrics.ts';
-import { runtimeName, runtimeVersion } from '../runtime/index.ts';
+import { runtimeName, runtimeVersion, writeThreadByDefault } from '../runtime/index.ts';
 import { SERVICE_VERSION } from '../version.ts';
 
 export interface Service {
@@ -57,7 +57,8 @@ export async function startService({ config, logger, now = Date.now }: ServiceOp
   });
   // Aborted during shutdown, so running exports end instead of holding the HTTP server open.
   const exportsStopped = new AbortController();
-  const store = await openStore({ config, logger: logger.child({ component: 'store' }), now, onBatchWritten: metrics.onBatchWritten });
+  const writeThread = config.DATABASE_WRITE_THREAD === 'auto' ? writeThreadByDefault : config.DATABASE_WRITE_THREAD === 'true';
+  const store = await openStore({ config, logger: logger.child({ component: 'store' }), now, onBatchWritten: metrics.onBatchWritten, writeThread });
   const opened: Array<() => Promise<void>> = [() => store.close()];
 
   try {

@@ -40,6 +40,11 @@ export const VARIABLES = {
     'How long one call on a file: database waits for a lock held by another process before the write is retried with backoff; the wait blocks the event loop, so keep it short.',
     'ms',
   ),
+  DATABASE_WRITE_THREAD: variable(
+    oneOf(['auto', 'true', 'false'] as const),
+    'auto',
+    'Write a file: database from a worker thread, for faster catch-up with two or more CPUs; auto is true on Node and false on Deno.',
+  ),
   JETSTREAM_URL: variable(
     urlList(['ws', 'wss']),
     PUBLIC_JETSTREAM_URLS.join(','),

@@ -16,6 +16,14 @@ const deno = (globalThis as { Deno?: DenoGlobal }).Deno;
 
 export const runtimeName: RuntimeName = deno ? 'deno' : 'node';
 
+/**
+ * Whether the store writes from a worker thread when DATABASE_WRITE_THREAD is `auto`.
+ * Under Deno 2.9.6 the worker kept the native memory of finished SQLite statements until a
+ * late garbage collection: a 10-minute soak grew by 12%, and 7,000 small batches by 96 MB,
+ * against 23 MB without the thread. Node's worker released it as it went.
+ */
+export const writeThreadByDefault: boolean = !deno;
+
 /** Version of the runtime, such as `20.20.2` for Node or `2.9.6` for Deno. */
 export const runtimeVersion: string = deno ? deno.version.deno : process.versions.node;
 

@@ -14,6 +14,8 @@ export interface ConnectionOptions {
   busyTimeoutMs: number;
   /** Whether to create the parent folder of a `file:` path (writers only). */
   createFolder: boolean;
+  /** Page cache of a `file:` connection, in KiB. @default CACHE_KIB */
+  cacheKib?: number;
   /** Maximum wait for the probe query of a remote server, in milliseconds. @default 10000 */
   probeTimeoutMs?: number;
   importer?: ModuleImporter;
@@ -28,8 +30,8 @@ export interface Connection {
 
 /** Pages written to the WAL before SQLite copies them back into the database file. */
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
-/** Page cache per connection, in KiB (negative values in PRAGMA cache_size mean KiB). */
-const CACHE_KIB = 32 * 1024;
+/** Page cache of the reading connection, in KiB (negative values in PRAGMA cache_size mean KiB). */
+export const CACHE_KIB = 32 * 1024;
 
 /**
  * Opens `url`, runs a probe query and, for `file:` databases, sets WAL mode and the per-connection
@@ -57,7 +59,7 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
 
   try {
     await withTimeout(client.execute('SELECT 1'), probeTimeoutMs, `no answer within ${probeTimeoutMs} ms`);
-    if (transport === 'file') await applyFilePragmas(client, path);
+    if (transport === 'file') await applyFilePragmas(client, path, options.cacheKib);
   } catch (error) {
     client.close();
     throw connectError(url, error);
@@ -66,7 +68,7 @@ export async function openConnection(options: ConnectionOptions): Promise<Connec
 }
 
 /** Sets the pragmas a writer relies on; safe to call again after the pool replaced a connection. */
-export async function applyFilePragmas(client: Client, path: string | null): Promise<void> {
+export async function applyFilePragmas(client: Client, path: string | null, cacheKib = CACHE_KIB): Promise<void> {
   if (path) {
     // journal_mode is stored in the file, so readers in other processes see WAL too.
     const mode = await client.execute('PRAGMA journal_mode=WAL');
@@ -75,7 +77,7 @@ export async function applyFilePragmas(client: Client, path: string | null): Pro
   }
   await client.execute('PRAGMA synchronous=NORMAL');
   await client.execute(`PRAGMA wal_autocheckpoint=${WAL_AUTOCHECKPOINT_PAGES}`);
-  await client.execute(`PRAGMA cache_size=-${CACHE_KIB}`);
+  await client.execute(`PRAGMA cache_size=-${cacheKib}`);
   await client.execute('PRAGMA temp_store=MEMORY');
 }
 

@@ -108,6 +108,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (!reader && connection.path && options.writeThread !== false) {
     try {
       writeThread = await WriteThread.start({ url, busyTimeoutMs: config.DATABASE_BUSY_TIMEOUT_MS }, logger);
+      logger.info('write thread started');
     } catch (error) {
       client.close();
       throw new StoreError('CONNECT_FAILED', `The write thread could not open DATABASE_URL=${JSON.stringify(redactUrl(url))}: ${(error as Error).message}`, { cause: error });

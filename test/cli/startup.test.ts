@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { Agent } from 'node:http';
 import { io as connectClient } from 'socket.io-client';
 import { startServiceProcess, temporaryFolder, entryCommand, repositoryRoot, type ServiceProcess } from '../support/service-process.ts';
-import { runtimeName } from '../../src/runtime/index.ts';
+import { runtimeName, writeThreadByDefault } from '../../src/runtime/index.ts';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +74,21 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     agent.destroy();
     const lines = context.service.logLines().map((line) => line.msg);
     assert.ok(lines.includes('stopped'), 'logged "stopped"');
+  });
+}
+
+for (const [setting, expected] of [['auto', writeThreadByDefault], ['true', true], ['false', false]] as const) {
+  startup(`DATABASE_WRITE_THREAD=${setting} chooses the write path`, async (context) => {
+    context.service = await startServiceProcess({
+      env: { JETSTREAM_URL: CLOSED_UPSTREAM, DATABASE_URL: `file:${context.folder.path}/db.sqlite`, DATABASE_WRITE_THREAD: setting },
+    });
+    const stats = await fetch(`${context.service.baseUrl}/api/stats`);
+    assert.is(stats.status, 200, 'the service answers');
+    await stats.body?.cancel();
+    const result = await context.service.stop('SIGTERM');
+    assert.is(result.code, 0, 'the service exits 0, the write thread included');
+    const started = context.service.logLines().some((line) => line.msg === 'write thread started');
+    assert.is(started, expected, `write thread ${expected ? 'started' : 'not started'} on ${runtimeName}`);
   });
 }
 
