@@ -47,8 +47,8 @@ export const ingestScenario: Scenario = {
     if (context.quick) result.notes.push(`Quick mode: the first ${formatNumber(QUICK_EVENTS)} events and ${clients} clients.`);
 
     // The harness (replay server) and the load generator stay on CPU 0. The service may use
-    // every CPU, because on Node its store writes from a worker thread while the main thread scores;
-    // the scoring-only loop and the intake readers get CPU 1 to themselves.
+    // every CPU, because on Node its store writes from a worker thread while the main thread
+    // scores. The scoring-only loop and the intake readers get CPU 1 to themselves.
     pinHarness('0');
     try {
       const endToEnd: number[] = [];
@@ -252,7 +252,7 @@ async function readReplay(
   }
 }
 
-/** Every CPU of the machine as a taskset list, such as `0-1`. */
+/** Returns every CPU of the machine as a taskset list, such as `0-1`. */
 function allCpus(): string {
   return `0-${onlineCpuCount() - 1}`;
 }

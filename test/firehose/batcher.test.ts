@@ -25,11 +25,11 @@ function startBatcher(batchMaxEvents = 100, holdWrites = false) {
   const batches: string[][] = [];
   const announced: string[][] = [];
   const scored: string[] = [];
-  const held: (() => void)[] = [];
+  const pendingCommits: (() => void)[] = [];
   const textsOf = (batch: IngestBatch) => batch.effects.map((effect) => (effect.kind === 'upsert' ? effect.post.text : effect.kind));
   hub.subscribe('batch', (batch) => {
     batches.push(textsOf(batch));
-    if (holdWrites) return new Promise<void>((resolve) => held.push(resolve));
+    if (holdWrites) return new Promise<void>((resolve) => pendingCommits.push(resolve));
   });
   hub.subscribe('committed', (batch) => {
     announced.push(textsOf(batch));
@@ -72,7 +72,7 @@ function startBatcher(batchMaxEvents = 100, holdWrites = false) {
     scored,
     /** Commits the oldest held batch. */
     async commitNext() {
-      held.shift()?.();
+      pendingCommits.shift()?.();
       await settle();
     },
     pendingTimers: () => timers.filter((timer) => !timer.cleared && timer.at > time).length,
