@@ -27,7 +27,7 @@ export interface IngestPipelineOptions {
   batchMaxEvents: number;
   /**
    * Shortest time between the starts of two partial batches, in milliseconds, and so the
-   * longest an event waits for its batch to fill. An event that arrives after a quiet spell is
+   * longest the batcher holds an event back to fill its batch. An event that arrives after a quiet spell is
    * taken at once; a full batch never waits.
    */
   batchMaxWaitMs: number;

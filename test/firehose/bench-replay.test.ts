@@ -69,7 +69,7 @@ bench('full bench file ends with the exact posts', async (context) => {
   context.server = await startReplayServer({ events: toCapture(slice.lines) });
   const service = await startIngestService(context, context.server.url);
   await assertExactPosts(service, slice, 120_000);
-  // The totals move when the main thread reads the write thread's answer, a moment after the
+  // The totals move when the main thread reads the write thread's reply, a moment after the
   // commit that made the cursor visible.
   const totals = () => service.statistics.refresh().totals.posts;
   await waitFor(async () => totals() === counts.posts_alive_at_end, 5000, () => `/api/stats totals stayed at ${totals()}`);

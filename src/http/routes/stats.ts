@@ -24,7 +24,7 @@ const stats = createRoute({
 });
 
 export function registerStatsRoutes(app: ApiApp, { statistics }: AppOptions): void {
-  // The statistics hand out the same snapshot object until they compute a new one (at most
+  // The statistics hand out the same snapshot object until they compute a new one (about
   // once a second), so its JSON text is built once per snapshot rather than once per request.
   let serialized: { snapshot: StatsSnapshot; body: string } | null = null;
   app.openapi(stats, (c) => {
