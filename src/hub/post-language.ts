@@ -10,10 +10,20 @@ export const UNDETERMINED_LANGUAGE = 'und';
 // practice, and accepting them would let made-up tags grow the per-language counters.
 const PRIMARY_SUBTAG = /^[a-z]{2,3}$/;
 
+// Posts use a few dozen distinct tags, so each tag's subtag is worked out once. The memo is
+// emptied when full, which bounds it against made-up tags.
+const MEMO_LIMIT = 1000;
+const subtagMemo = new Map<string, string | null>();
+
 /** Lower-cased primary subtag of one BCP 47 tag (`pt-BR` → `pt`), or null when malformed. */
 export function primarySubtag(tag: string): string | null {
-  const subtag = tag.split('-', 1)[0]!.toLowerCase();
-  return PRIMARY_SUBTAG.test(subtag) ? subtag : null;
+  const known = subtagMemo.get(tag);
+  if (known !== undefined) return known;
+  const lowered = tag.split('-', 1)[0]!.toLowerCase();
+  const subtag = PRIMARY_SUBTAG.test(lowered) ? lowered : null;
+  if (subtagMemo.size >= MEMO_LIMIT) subtagMemo.clear();
+  subtagMemo.set(tag, subtag);
+  return subtag;
 }
 
 /** Primary subtag of the first well-formed tag in `langs`, or `und` when there is none. */

@@ -40,7 +40,7 @@ export interface PostFanoutOptions {
 
 export class PostFanout {
   readonly #options: PostFanoutOptions;
-  readonly #streams = new Map<string, RoomStream>();
+  readonly #streams = new Map<string, RoomStream<PostRecord>>();
   readonly #recent = new RecentKeys(RECENT_URIS_LIMIT);
   #matcher: PostMatcher | null = null;
   #matcherVersion = -1;
@@ -90,7 +90,7 @@ export class PostFanout {
       }
       const sampled = batch.posts.length < batch.total;
       counters.countDropped('sampled', batch.total - batch.posts.length);
-      const message: PostBatchMessage = { posts: batch.posts, sentAt: now, total: batch.total, sampled };
+      const message: PostBatchMessage = { posts: batch.posts.map(publicPost), sentAt: now, total: batch.total, sampled };
       if (room.startsWith(TRACK_ROOM_PREFIX)) {
         const tracked: TrackedBatchMessage = { ...message, term: room.slice(TRACK_ROOM_PREFIX.length) };
         send(room, 'tracked', tracked);
@@ -120,16 +120,17 @@ export class PostFanout {
   #route(record: PostRecord, matcher: PostMatcher): void {
     const rooms = matcher.match(record);
     if (rooms.feed.length === 0 && rooms.tracked.length === 0) return;
-    const post = publicPost(record);
+    // Streams keep the record and make its public form only when it is sent: during a catch-up
+    // most posts are sampled out by the rate cap.
     const sequence = this.#sequence++;
-    for (const room of rooms.feed) this.#stream(room, this.#options.feedRate).offer(post, sequence);
-    for (const room of rooms.tracked) this.#stream(room, this.#options.trackedRate).offer(post, sequence);
+    for (const room of rooms.feed) this.#stream(room, this.#options.feedRate).offer(record, sequence);
+    for (const room of rooms.tracked) this.#stream(room, this.#options.trackedRate).offer(record, sequence);
   }
 
-  #stream(room: string, rate: number): RoomStream {
+  #stream(room: string, rate: number): RoomStream<PostRecord> {
     let stream = this.#streams.get(room);
     if (!stream) {
-      stream = new RoomStream(rate, this.#options.now(), this.#options.random);
+      stream = new RoomStream<PostRecord>(rate, this.#options.now(), this.#options.random);
       this.#streams.set(room, stream);
     }
     return stream;

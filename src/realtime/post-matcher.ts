@@ -17,6 +17,8 @@ import { parseFeedRoom, parseTrackRoom, words } from './terms.ts';
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const HASHTAG_IN_TEXT = /(?:^|[^\p{L}\p{M}\p{N}_&])#([\p{L}\p{M}\p{N}_]+)/gu;
 
+const NO_ROOMS: readonly string[] = Object.freeze([]);
+
 interface FeedSelector {
   room: string;
   labels: Set<string> | null;
@@ -30,7 +32,7 @@ interface KeywordEntry {
 
 export interface PostRooms {
   feed: string[];
-  tracked: string[];
+  tracked: readonly string[];
 }
 
 export class PostMatcher {
@@ -67,14 +69,16 @@ export class PostMatcher {
   }
 
   match(post: Post): PostRooms {
-    const languages = languageSubtags(post.langs);
+    // Subtags are worked out only when a room asks for them; `feed:all` alone never does.
+    let languages: string[] | null = null;
+    const subtags = () => (languages ??= languageSubtags(post.langs));
     const feed: string[] = [];
     for (const selector of this.#feeds) {
       if (selector.labels && !selector.labels.has(post.sentiment.label)) continue;
-      if (selector.languages && !languages.some((language) => selector.languages!.has(language))) continue;
+      if (selector.languages && !subtags().some((language) => selector.languages!.has(language))) continue;
       feed.push(selector.room);
     }
-    return { feed, tracked: this.#tracksAnything() ? this.#matchTerms(post.text, languages) : [] };
+    return { feed, tracked: this.#tracksAnything() ? this.#matchTerms(post.text, subtags()) : NO_ROOMS };
   }
 
   #tracksAnything(): boolean {

@@ -6,26 +6,25 @@
  * however fast posts arrive. A send picks posts evenly spread over that sample, in order of
  * arrival, and reports how many matched in all.
  */
-import type { Post } from '../hub/events.ts';
-
-export interface RoomBatch {
-  posts: Post[];
+export interface RoomBatch<T> {
+  posts: T[];
   /** Posts that matched since the previous send. */
   total: number;
 }
 
-interface Entry {
+interface Entry<T> {
   sequence: number;
-  post: Post;
+  post: T;
 }
 
-export class RoomStream {
+/** Holds posts of type `T`; the caller picks the form, so posts sampled out cost no conversion. */
+export class RoomStream<T> {
   readonly ratePerSecond: number;
   readonly #capacity: number;
   readonly #random: () => number;
   #tokens: number;
   #refilledAt: number;
-  #sample: Entry[] = [];
+  #sample: Entry<T>[] = [];
   #total = 0;
 
   constructor(ratePerSecond: number, now: number, random: () => number = Math.random) {
@@ -50,7 +49,7 @@ export class RoomStream {
   }
 
   /** Adds a matching post; `sequence` orders posts by arrival across rooms. */
-  offer(post: Post, sequence: number): void {
+  offer(post: T, sequence: number): void {
     this.#total += 1;
     const capacity = Math.ceil(this.#capacity);
     if (this.#sample.length < capacity) {
@@ -66,7 +65,7 @@ export class RoomStream {
    * Returns what the bucket allows at `now`, or null when nothing is waiting or no token is
    * available yet; in the second case the posts keep waiting for a later send.
    */
-  take(now: number): RoomBatch | null {
+  take(now: number): RoomBatch<T> | null {
     this.#refill(now);
     if (this.#total === 0) return null;
     const allowed = Math.min(this.#total, Math.floor(this.#tokens));
@@ -89,8 +88,8 @@ export class RoomStream {
 }
 
 /** `count` entries evenly spaced over `entries`, keeping their order. */
-function spread(entries: Entry[], count: number): Post[] {
-  const picked: Post[] = [];
+function spread<T>(entries: Entry<T>[], count: number): T[] {
+  const picked: T[] = [];
   for (let index = 0; index < count; index += 1) {
     picked.push(entries[Math.floor(((index + 0.5) * entries.length) / count)]!.post);
   }

@@ -58,11 +58,21 @@ export class RollingStatistics {
   /** Counts the posts of a committed batch. */
   apply(batch: IngestBatch): void {
     const now = this.#now();
+    // A batch's creates all count at `now`, so they are summed first and added to each window
+    // once: a catch-up batch holds thousands.
+    let created = new Tally();
     for (const effect of batch.effects) {
       if (effect.kind !== 'upsert') continue;
-      if (effect.operation === 'create') this.#create(effect.post, now);
-      else this.#update(effect.post);
+      if (effect.operation === 'create') {
+        this.#create(effect.post, now, created);
+        continue;
+      }
+      // An update may move a post created earlier in this batch, so the creates land first.
+      this.#countCreated(now, created);
+      created = new Tally();
+      this.#update(effect.post);
     }
+    this.#countCreated(now, created);
   }
 
   summary(): WindowSummary {
@@ -78,11 +88,18 @@ export class RollingStatistics {
     };
   }
 
-  #create(post: PostRecord, now: number): void {
+  #create(post: PostRecord, now: number, created: Tally): void {
     if (this.#recent.get(post.uri)) return;
     const contribution = contributionOf(post);
     this.#recent.add(post.uri, { countedAt: now, contribution });
-    this.#count(now, contribution, 1);
+    created.add(contribution, 1);
+  }
+
+  #countCreated(now: number, created: Tally): void {
+    if (created.posts === 0) return;
+    this.#seconds.merge(now, created);
+    this.#minutes.merge(now, created);
+    this.#sinceStart.merge(created);
   }
 
   #update(post: PostRecord): void {

@@ -27,16 +27,24 @@ export class RollingWindow {
    * left the window.
    */
   add(time: number, contribution: PostContribution, weight: 1 | -1): void {
+    const slot = this.#slotAt(time, weight > 0);
+    slot?.add(contribution, weight);
+  }
+
+  /** Adds the posts of `tally` to the slot of `time`, like `add` with weight 1 for each. */
+  merge(time: number, tally: Tally): void {
+    this.#slotAt(time, true)?.merge(tally);
+  }
+
+  /** The tally of `time`'s slot, claiming the slot for `time` when `claim` is set; null when that time has left the window. */
+  #slotAt(time: number, claim: boolean): Tally | null {
     const index = Math.floor(time / this.slotMs);
     const slot = this.#slots[modulo(index, this.slotCount)]!;
-    if (slot.index === index) {
-      slot.tally.add(contribution, weight);
-      return;
-    }
-    if (weight < 0 || index < slot.index) return;
+    if (slot.index === index) return slot.tally;
+    if (!claim || index < slot.index) return null;
     slot.index = index;
     slot.tally = new Tally();
-    slot.tally.add(contribution, weight);
+    return slot.tally;
   }
 
   /** Sum of the slots that cover `(now - slotCount * slotMs, now]`, the current slot included. */

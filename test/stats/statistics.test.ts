@@ -152,6 +152,28 @@ windows('an update re-labels without counting a new post', async (context) => {
   assert.is(context.statistics.snapshot().windows.sinceStart.posts, 2, 'an update of an unknown post changes nothing');
 });
 
+windows('an update in the same batch as its create moves the post once it is counted', async (context) => {
+  const original = post('negative', -0.8, ['en']);
+  const edited: PostRecord = { ...original, sentiment: { ...original.sentiment, compound: 0.4, label: 'positive' }, langs: ['fr'] };
+  const batch: IngestBatch = {
+    effects: [
+      { kind: 'upsert', operation: 'create', post: original },
+      { kind: 'upsert', operation: 'update', post: edited },
+      { kind: 'upsert', operation: 'create', post: post('neutral', 0, ['en']) },
+    ],
+    cursor: 1,
+    eventCount: 3,
+  };
+  await context.hub.publish('committed', batch);
+
+  const snapshot = context.statistics.snapshot();
+  for (const name of ['minute', 'hour', 'sinceStart'] as const) {
+    assert.is(snapshot.windows[name].posts, 2, `${name}: two posts`);
+    assert.equal(snapshot.windows[name].labels, { positive: 1, neutral: 1, negative: 0, unscored: 0 }, `${name}: the edit's label replaced the original's`);
+    assert.equal(snapshot.languages[name], { en: 1, fr: 1 }, `${name}: the edit's language replaced the original's`);
+  }
+});
+
 windows('an update after the post left the minute window', async (context) => {
   const original = post('negative', -0.8);
   await context.hub.publish('committed', creates([original]));
