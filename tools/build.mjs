@@ -1,4 +1,4 @@
-// Builds dist/server.js (with the store's write thread, dist/store-write-worker.js) for Node and the dashboard bundle static/dist/app.js (plus app.css, from
+// Builds dist/server.js (with its worker threads, dist/store-write-worker.js and dist/firehose-scoring-worker.js) for Node and the dashboard bundle static/dist/app.js (plus app.css, from
 // the CSS the dashboard imports) with esbuild. Server packages stay external: socket.io is
 // CommonJS and @libsql loads a native addon at run time. The dashboard bundles everything.
 import { createRequire } from 'node:module';
@@ -18,10 +18,12 @@ const bundleJsonFromPackages = {
   },
 };
 
-// The store's write thread is a second entry point: a worker runs a module file of its own.
+// The store's write thread and the scoring thread are entry points too: a worker runs a module
+// file of its own.
 const serverEntries = [
   ['src/server.ts', 'dist/server.js'],
   ['src/store/write-worker.ts', 'dist/store-write-worker.js'],
+  ['src/firehose/scoring-worker.ts', 'dist/firehose-scoring-worker.js'],
 ];
 for (const [entry, outfile] of serverEntries) await build({
   entryPoints: [entry],

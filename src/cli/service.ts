@@ -3,6 +3,7 @@
  * consumer, HTTP app and Socket.IO on one HTTP server. `close()` shuts it down in the order
  * that loses nothing: intake, pending writes, clients, HTTP, database.
  */
+import { availableParallelism } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
@@ -76,7 +77,7 @@ export async function startService({ config, logger, now = Date.now }: ServiceOp
     live.statistics = statistics;
 
     const firehose = config.INGEST
-      ? createFirehose({ config, hub, store, logger: logger.child({ component: 'firehose' }), now })
+      ? createFirehose({ config, hub, store, logger: logger.child({ component: 'firehose' }), now, scoringThread: resolveScoringThread(config) })
       : null;
 
     let realtime: Realtime | undefined;
@@ -167,4 +168,9 @@ function closeHttpServer(server: HttpServer): Promise<void> {
     // Idle keep-alive connections would otherwise hold close() open until they time out.
     server.closeIdleConnections();
   });
+}
+
+/** Whether large batches are scored on a worker thread: a second CPU is what makes it pay. */
+function resolveScoringThread(config: Config): boolean {
+  return config.SCORING_THREAD === 'auto' ? availableParallelism() > 1 : config.SCORING_THREAD === 'true';
 }

@@ -45,6 +45,11 @@ export const VARIABLES = {
     'auto',
     'Write a file: database from a worker thread, for faster catch-up with two or more CPUs; auto is true on Node and false on Deno.',
   ),
+  SCORING_THREAD: variable(
+    oneOf(['auto', 'true', 'false'] as const),
+    'auto',
+    'Score catch-up batches of 100 posts or more on a worker thread, so the main thread keeps reading and serving; auto is true with two or more CPUs.',
+  ),
   JETSTREAM_URL: variable(
     urlList(['ws', 'wss']),
     PUBLIC_JETSTREAM_URLS.join(','),

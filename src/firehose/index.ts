@@ -20,7 +20,8 @@ import { createIngestQueue } from './ingest-queue.ts';
 import type { DecodedEvent } from './jetstream-event.ts';
 import { buildSubscribeUrl } from './subscribe-url.ts';
 import { createUpstreamConnection, systemTimers, type Timers } from './upstream-connection.ts';
-import { createDefaultScorer } from './default-scorer.ts';
+import { createDefaultScorer, scorerSettings } from './default-scorer.ts';
+import { createScoringThread } from './scoring-thread.ts';
 
 export type { PostScorer } from './effects.ts';
 
@@ -34,6 +35,11 @@ export interface FirehoseOptions {
   socketFactory?: UpstreamSocketFactory;
   /** Post scorer; defaults to the VADER scorer configured from `config`. */
   scorer?: PostScorer;
+  /**
+   * Scores large batches on a worker thread with the default scorer. Ignored when `scorer` is
+   * given, since a worker cannot run a function from this thread.
+   */
+  scoringThread?: boolean;
   /** zstd support; defaults to probing the runtime when JETSTREAM_COMPRESS is true. */
   zstd?: ZstdSupport;
   random?: () => number;
@@ -86,6 +92,10 @@ export function createFirehose(options: FirehoseOptions): Firehose {
   const timers = options.timers ?? systemTimers;
   const random = options.random ?? Math.random;
   const scorer = options.scorer ?? createDefaultScorer(config);
+  const scoring =
+    options.scoringThread && !options.scorer
+      ? createScoringThread({ settings: scorerSettings(config), inline: scorer, logger, now })
+      : undefined;
   const readinessBudgetMs = options.readinessBudgetMs ?? READINESS_BUDGET_MS;
   const warnDrop = rateLimited(10, 10_000, now);
 
@@ -126,6 +136,7 @@ export function createFirehose(options: FirehoseOptions): Firehose {
     queue,
     hub,
     scorer,
+    scoring,
     maxTextLength: config.MAX_TEXT_LENGTH,
     batchMaxEvents: config.BATCH_MAX_EVENTS,
     batchMaxWaitMs: config.BATCH_MAX_WAIT_MS,
@@ -274,6 +285,7 @@ export function createFirehose(options: FirehoseOptions): Firehose {
         stopped = true;
         if (statusTimer !== null) timers.clearTimeout(statusTimer);
         await Promise.all([connection.stop(), pipeline.stop()]);
+        await scoring?.close();
         publishStatus();
         logger.info({ cursor: pipeline.committedCursor }, 'consumer stopped');
       })();

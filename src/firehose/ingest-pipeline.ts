@@ -16,6 +16,7 @@ import { rateLimited, type Logger } from '../log/logger.ts';
 import type { Backoff } from './backoff.ts';
 import { toEffect, type PostScorer } from './effects.ts';
 import type { IngestQueue } from './ingest-queue.ts';
+import type { BatchScoring } from './scoring-thread.ts';
 import type { DecodedEvent } from './jetstream-event.ts';
 import { systemTimers, type Timers } from './upstream-connection.ts';
 
@@ -23,6 +24,8 @@ export interface IngestPipelineOptions {
   queue: IngestQueue<DecodedEvent>;
   hub: Hub<HubEvents>;
   scorer: PostScorer;
+  /** Scores large batches elsewhere, such as on the scoring thread; `scorer` scores the rest. */
+  scoring?: BatchScoring;
   maxTextLength: number;
   batchMaxEvents: number;
   /**
@@ -87,12 +90,13 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
     });
 
   async function buildBatch(events: DecodedEvent[]): Promise<IngestBatch | null> {
+    const scorer = options.scoring ? await options.scoring.prepare(events) : options.scorer;
     const effects: IngestEffect[] = [];
     let cursor = builtCursor ?? 0;
     let sliceStart = now();
     for (const event of events) {
       if (event.timeUs !== null && event.timeUs > cursor) cursor = event.timeUs;
-      const effect = toEffect(event, options.scorer, options.maxTextLength);
+      const effect = toEffect(event, scorer, options.maxTextLength);
       if (effect) effects.push(effect);
       if (now() - sliceStart >= SCORING_SLICE_MS) {
         await yieldToEventLoop();

@@ -8,6 +8,8 @@ import { runtimeName, writeThreadByDefault } from '../../src/runtime/index.ts';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { waitFor } from '../support/replay-faults.ts';
 
 // Nothing listens on port 9 (discard) here, so the consumer only retries; no test reaches the internet.
 const CLOSED_UPSTREAM = 'ws://127.0.0.1:9/subscribe';
@@ -89,6 +91,20 @@ for (const [setting, expected] of [['auto', writeThreadByDefault], ['true', true
     assert.is(result.code, 0, 'the service exits 0, the write thread included');
     const started = context.service.logLines().some((line) => line.msg === 'write thread started');
     assert.is(started, expected, `write thread ${expected ? 'started' : 'not started'} on ${runtimeName}`);
+  });
+}
+
+for (const [setting, expected] of [['auto', availableParallelism() > 1], ['true', true], ['false', false]] as const) {
+  startup(`SCORING_THREAD=${setting} chooses where catch-up batches are scored`, async (context) => {
+    context.service = await startServiceProcess({
+      env: { JETSTREAM_URL: CLOSED_UPSTREAM, DATABASE_URL: `file:${context.folder.path}/db.sqlite`, SCORING_THREAD: setting },
+    });
+    // The thread starts in the background; its log line follows the listening one.
+    await waitFor(() => !expected || context.service!.logLines().some((line) => line.msg === 'scoring thread started'), 10_000, 'the scoring thread to start');
+    const result = await context.service.stop('SIGTERM');
+    assert.is(result.code, 0, 'the service exits 0, the scoring thread included');
+    const started = context.service.logLines().some((line) => line.msg === 'scoring thread started');
+    assert.is(started, expected, `scoring thread ${expected ? 'started' : 'not started'} on ${runtimeName}`);
   });
 }
 

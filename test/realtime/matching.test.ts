@@ -1,5 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import type { Post } from '../../src/hub/events.ts';
 import { PostMatcher } from '../../src/realtime/post-matcher.ts';
 import { RoomStream } from '../../src/realtime/room-stream.ts';
 import { RoomDirectory } from '../../src/realtime/room-directory.ts';
@@ -83,7 +84,7 @@ matcher.run();
 const stream = suite('realtime room stream');
 
 stream('sends everything while under the cap, in order', () => {
-  const room = new RoomStream(100, 0);
+  const room = new RoomStream<Post>(100, 0);
   const posts = Array.from({ length: 10 }, (_, index) => makePost(`p${index}`));
   posts.forEach((post, index) => room.offer(post, index));
   const batch = room.take(50);
@@ -96,7 +97,7 @@ stream('sends everything while under the cap, in order', () => {
 stream('samples evenly above the cap and refills over time', () => {
   let seed = 1;
   const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-  const room = new RoomStream(10, 0, random);
+  const room = new RoomStream<Post>(10, 0, random);
   const posts = Array.from({ length: 1000 }, (_, index) => makePost(String(index)));
   posts.forEach((post, index) => room.offer(post, index));
 
