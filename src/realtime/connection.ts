@@ -9,7 +9,7 @@ import type { Logger } from '../log/logger.ts';
 import type { StatsSnapshot } from '../hub/events.ts';
 import type { Statistics } from '../stats/index.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from './protocol.ts';
-import { clientState, handleClientRequests, type ClientState } from './client-requests.ts';
+import { clientState, createClientRequests, type ClientState } from './client-requests.ts';
 import type { PRESENCE_EVENT, PresenceMessage, STATS_EVENT } from './cluster-presence.ts';
 import type { CounterSet } from './counters.ts';
 import { eventNameOf } from './packet-event.ts';
@@ -34,49 +34,51 @@ export interface ConnectionDependencies {
   statistics: Statistics;
   counters: CounterSet;
   monitor: SlowClientMonitor;
-  /** Clients the slow-client monitor checks, by socket id. */
-  monitored: Map<string, MonitoredClient>;
   logger: Logger;
   now: () => number;
 }
 
-export function acceptConnection(socket: IoSocket, { config, statistics, counters, monitor, monitored, logger, now }: ConnectionDependencies): void {
-  const state = clientState(socket as unknown as Socket) as SocketData;
-  if (socket.recovered) {
-    // Recovery restores the rooms, the slow room included, and replays only what the client
-    // was sent while not slow; tell it about the rest.
-    if (state.slowSince !== undefined) socket.emit('lagged', { from: state.slowSince, to: now() });
-    delete state.slowSince;
-    void socket.leave(SLOW_ROOM);
-  } else {
-    void socket.join(state.feedRoom);
-  }
-
-  handleClientRequests(socket as unknown as Socket, { maxTerms: config.MAX_ROOMS_PER_CLIENT, now, logger });
-  socket.conn.on('packetCreate', (packet: { type: string; data?: unknown }) => {
+/**
+ * Returns the `connection` handler. Its listeners are created once and shared by every socket
+ * (Socket.IO calls them with the socket as `this`), so an idle client costs no closures.
+ */
+export function createConnectionHandler({ config, statistics, counters, monitor, logger, now }: ConnectionDependencies): (socket: IoSocket) => void {
+  const subscribeRequests = createClientRequests({ maxTerms: config.MAX_ROOMS_PER_CLIENT, now, logger });
+  const countPacket = (packet: { type: string; data?: unknown }) => {
     if (packet.type === 'message') counters.countSent(eventNameOf(packet.data));
-  });
-  monitored.set(socket.id, monitoredClient(socket, state, now));
-  logger.debug({ socketId: socket.id, recovered: socket.recovered, transport: socket.conn.transport.name }, 'client connected');
-  socket.on('disconnect', (reason) => {
-    monitored.delete(socket.id);
-    monitor.forget(socket.id);
-    logger.debug({ socketId: socket.id, reason }, 'client disconnected');
-  });
+  };
+  const onDisconnect = function (this: IoSocket, reason: string) {
+    monitor.forget(this.id);
+    logger.debug({ socketId: this.id, reason }, 'client disconnected');
+  };
+  const limits = {
+    maxTerms: config.MAX_ROOMS_PER_CLIENT,
+    maxPostsPerSecond: config.CLIENT_MAX_POSTS_PER_SECOND,
+    maxTrackedPostsPerSecond: trackedRate(config),
+    tickMs: config.BROADCAST_TICK_MS,
+  };
 
-  socket.emit('session', {
-    recovered: socket.recovered,
-    terms: [...state.terms],
-    filter: state.filter,
-    limits: {
-      maxTerms: config.MAX_ROOMS_PER_CLIENT,
-      maxPostsPerSecond: config.CLIENT_MAX_POSTS_PER_SECOND,
-      maxTrackedPostsPerSecond: trackedRate(config),
-      tickMs: config.BROADCAST_TICK_MS,
-    },
-  });
-  // A new dashboard shows numbers at once instead of after the next tick.
-  socket.emit('stats', statistics.snapshot());
+  return (socket) => {
+    const state = clientState(socket as unknown as Socket) as SocketData;
+    if (socket.recovered) {
+      // Recovery restores the rooms, the slow room included, and replays only what the client
+      // was sent while not slow; tell it about the rest.
+      if (state.slowSince !== undefined) socket.emit('lagged', { from: state.slowSince, to: now() });
+      delete state.slowSince;
+      void socket.leave(SLOW_ROOM);
+    } else {
+      void socket.join(state.feedRoom);
+    }
+
+    subscribeRequests(socket as unknown as Socket);
+    socket.conn.on('packetCreate', countPacket);
+    socket.on('disconnect', onDisconnect);
+    logger.debug({ socketId: socket.id, recovered: socket.recovered, transport: socket.conn.transport.name }, 'client connected');
+
+    socket.emit('session', { recovered: socket.recovered, terms: [...state.terms], filter: state.filter, limits });
+    // A new dashboard shows numbers at once instead of after the next tick.
+    socket.emit('stats', statistics.snapshot());
+  };
 }
 
 /** Posts per second for each tracked term: the client cap shared over the terms it may track. */
@@ -84,19 +86,44 @@ export function trackedRate(config: Pick<Config, 'CLIENT_MAX_POSTS_PER_SECOND' |
   return Math.max(1, Math.ceil(config.CLIENT_MAX_POSTS_PER_SECOND / config.MAX_ROOMS_PER_CLIENT));
 }
 
-function monitoredClient(socket: IoSocket, state: SocketData, now: () => number): MonitoredClient {
-  return {
-    id: socket.id,
-    bufferedBytes: () => bufferedBytes(socket.conn),
-    markSlow() {
-      state.slowSince = now();
-      void socket.join(SLOW_ROOM);
-    },
-    unmarkSlow() {
-      delete state.slowSince;
-      void socket.leave(SLOW_ROOM);
-    },
-    notifyLagged: (from, to) => void socket.emit('lagged', { from, to }),
-    terminate: () => terminateTransport(socket.conn),
-  };
+/** View of a connected socket for the slow-client monitor, created for one check. */
+class MonitoredSocket implements MonitoredClient {
+  readonly #socket: IoSocket;
+  readonly #now: () => number;
+
+  constructor(socket: IoSocket, now: () => number) {
+    this.#socket = socket;
+    this.#now = now;
+  }
+
+  get id(): string {
+    return this.#socket.id;
+  }
+
+  bufferedBytes(): number {
+    return bufferedBytes(this.#socket.conn);
+  }
+
+  markSlow(): void {
+    (this.#socket.data as SocketData).slowSince = this.#now();
+    void this.#socket.join(SLOW_ROOM);
+  }
+
+  unmarkSlow(): void {
+    delete (this.#socket.data as SocketData).slowSince;
+    void this.#socket.leave(SLOW_ROOM);
+  }
+
+  notifyLagged(from: number, to: number): void {
+    this.#socket.emit('lagged', { from, to });
+  }
+
+  terminate(): void {
+    terminateTransport(this.#socket.conn);
+  }
+}
+
+/** Yields a monitor view of each socket; nothing is kept per socket between checks. */
+export function* monitoredSockets(sockets: Iterable<IoSocket>, now: () => number): Generator<MonitoredClient> {
+  for (const socket of sockets) yield new MonitoredSocket(socket, now);
 }

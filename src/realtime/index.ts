@@ -21,13 +21,13 @@ import type { HubEvents, StatsSnapshot } from '../hub/events.ts';
 import { REMOTE_SNAPSHOT_MAX_AGE_MS, type Statistics } from '../stats/index.ts';
 import { corsOption, originCheck, tokenMiddleware } from './access.ts';
 import { ClusterPresence, PRESENCE_EVENT, STATS_EVENT } from './cluster-presence.ts';
-import { acceptConnection, SLOW_ROOM, trackedRate, type IoServer, type IoSocket } from './connection.ts';
+import { createConnectionHandler, monitoredSockets, SLOW_ROOM, trackedRate, type IoServer, type IoSocket } from './connection.ts';
 import { CounterSet, type RealtimeCounters } from './counters.ts';
 import { BroadcastScheduler } from './broadcast-scheduler.ts';
 import { PostFanout, type RoomSender } from './post-fanout.ts';
 import { connectRedis, type RedisLink } from './redis-link.ts';
 import { RoomDirectory } from './room-directory.ts';
-import { SlowClientMonitor, type MonitoredClient } from './slow-clients.ts';
+import { SlowClientMonitor } from './slow-clients.ts';
 import { terminateTransport } from './transport-buffer.ts';
 import { FEED_ALL_ROOM } from './terms.ts';
 
@@ -88,7 +88,6 @@ export async function createRealtime(options: RealtimeOptions): Promise<Realtime
     counters,
     logger,
   });
-  const monitored = new Map<string, MonitoredClient>();
 
   /** Slow clients of this process in `room` (all of them when `room` is null). */
   const slowMembers = (room: string | null): number => {
@@ -165,7 +164,7 @@ export async function createRealtime(options: RealtimeOptions): Promise<Realtime
     });
   }
 
-  io.on('connection', (socket: IoSocket) => acceptConnection(socket, { config, statistics, counters, monitor, monitored, logger, now }));
+  io.on('connection', createConnectionHandler({ config, statistics, counters, monitor, logger, now }));
 
   const unsubscribers = [
     hub.subscribe('announcement', (announcement) => void io.emit('announcement', announcement)),
@@ -196,7 +195,7 @@ export async function createRealtime(options: RealtimeOptions): Promise<Realtime
   const monitorIntervalMs = Math.min(1000, Math.max(100, (config.CLIENT_STALL_SECONDS * 1000) / 4));
   const timers = [
     setInterval(() => runSafely(logger, 'statistics broadcast', everySecond), STATS_INTERVAL_MS),
-    setInterval(() => runSafely(logger, 'slow client check', () => monitor.check(monitored.values())), monitorIntervalMs),
+    setInterval(() => runSafely(logger, 'slow client check', () => monitor.check(monitoredSockets(io.of('/').sockets.values(), now))), monitorIntervalMs),
   ];
 
   logger.info(
