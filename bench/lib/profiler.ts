@@ -89,6 +89,19 @@ export class InspectorProfiler {
     await this.#call('Profiler.start');
   }
 
+  /** Runs a full garbage collection twice and returns the bytes of the JavaScript heap still in use. */
+  async liveHeapBytes(): Promise<number> {
+    await this.#call('HeapProfiler.collectGarbage');
+    await this.#call('HeapProfiler.collectGarbage');
+    const { usedSize } = (await this.#call('Runtime.getHeapUsage')) as { usedSize: number };
+    return usedSize;
+  }
+
+  /** Disconnects without stopping anything. */
+  close(): void {
+    this.#socket.close();
+  }
+
   /** Stops sampling, writes the profile to `path` (open it in Chrome DevTools) and disconnects. */
   async stop(path: string): Promise<CpuProfile> {
     const { profile } = (await this.#call('Profiler.stop')) as { profile: CpuProfile };

@@ -24,6 +24,11 @@ export interface ServiceOptions {
   /** Open the V8 inspector on a free loopback port so `profiler()` can record a CPU profile. */
   inspect?: boolean;
   timeoutMs?: number;
+  /**
+   * Script under bench/workers/ to run in place of the service, such as a peer server; it must
+   * print the service's "listening" log line.
+   */
+  script?: string;
 }
 
 export interface ServiceUnderTest {
@@ -45,7 +50,12 @@ export interface ServiceUnderTest {
 }
 
 /** Command line that runs the service entry point on `runtime`. */
-export function serviceCommand(runtime: RuntimeName, runtimeFlags: string[] = [], args: string[] = []): string[] {
+export function serviceCommand(runtime: RuntimeName, runtimeFlags: string[] = [], args: string[] = [], script?: string): string[] {
+  if (script !== undefined) {
+    const path = join(repositoryRoot, 'bench/workers', script);
+    if (runtime === 'deno') return [DENO_BINARY, 'run', ...DENO_FLAGS, ...runtimeFlags, path, ...args];
+    return [process.execPath, ...runtimeFlags, '--import', 'tsx', path, ...args];
+  }
   if (runtime === 'deno') return [DENO_BINARY, 'run', ...DENO_FLAGS, ...runtimeFlags, join(repositoryRoot, 'src/server.ts'), ...args];
   return [process.execPath, ...runtimeFlags, join(repositoryRoot, 'dist/server.js'), ...args];
 }
@@ -55,13 +65,13 @@ export function pinned(command: string[], cpus: string | undefined): string[] {
   return cpus === undefined || !canPin() ? command : ['taskset', '-c', cpus, ...command];
 }
 
-export async function startService({ runtime, env, cpus, runtimeFlags = [], inspect = false, timeoutMs = 30_000 }: ServiceOptions): Promise<ServiceUnderTest> {
-  if (!/^ws:\/\/127\.0\.0\.1:\d+\//.test(env.JETSTREAM_URL ?? '')) {
+export async function startService({ runtime, env, cpus, runtimeFlags = [], inspect = false, timeoutMs = 30_000, script }: ServiceOptions): Promise<ServiceUnderTest> {
+  if (script === undefined && !/^ws:\/\/127\.0\.0\.1:\d+\//.test(env.JETSTREAM_URL ?? '')) {
     throw new Error(`JETSTREAM_URL=${JSON.stringify(env.JETSTREAM_URL)} is not a server on 127.0.0.1; the benchmark never reaches a public endpoint.`);
   }
   const databaseFolder = mkdtempSync(join(tmpdir(), 'skypulse-bench-'));
   const flags = inspect ? [...runtimeFlags, INSPECT_FLAG] : runtimeFlags;
-  const [command, ...args] = pinned(serviceCommand(runtime, flags), cpus);
+  const [command, ...args] = pinned(serviceCommand(runtime, flags, [], script), cpus);
   const child = spawn(command!, args, {
     cwd: repositoryRoot,
     env: {

@@ -6,6 +6,7 @@
 import { newResult, type Scenario } from '../lib/scenario.ts';
 import { formatBytes, formatNumber } from '../lib/table.ts';
 import { cpuNote, deliveryChecks } from './delivery-checks.ts';
+import { measureIdlePeer } from './idle-peer.ts';
 import { runLive } from './live-run.ts';
 
 export const fanoutScenario: Scenario = {
@@ -19,6 +20,7 @@ export const fanoutScenario: Scenario = {
     const durationSeconds = context.quick ? 4 : 30;
     result.notes.push(`Scale: ${formatNumber(clients)} clients in ${processes} load-generator process${processes > 1 ? 'es' : ''}, connected at 500 per second; ${durationSeconds} s of broadcast per run.`);
     const idleKb: number[] = [];
+    const liveKb: number[] = [];
     const peakKb: number[] = [];
     const deliveryP50: number[] = [];
     const deliveryP99: number[] = [];
@@ -41,11 +43,13 @@ export const fanoutScenario: Scenario = {
         idleSettleMs: context.quick ? 1000 : 10_000,
         rssIntervalMs: 1000,
         profile: context.profile && run === context.runs,
+        liveHeap: true,
       });
       result.foreignCpu.push(outcome.cpu.foreignPercent);
-      const perClient = (bytes: number) => (bytes - outcome.baselineRssBytes) / Math.max(1, outcome.connected) / 1024;
-      idleKb.push(perClient(outcome.idleRssBytes));
-      peakKb.push(perClient(outcome.peakRssBytes));
+      const perClient = (bytes: number, baseline: number) => (bytes - baseline) / Math.max(1, outcome.connected) / 1024;
+      idleKb.push(perClient(outcome.idleRssBytes, outcome.baselineRssBytes));
+      liveKb.push(perClient(outcome.idleHeapBytes!, outcome.baselineHeapBytes!));
+      peakKb.push(perClient(outcome.peakRssBytes, outcome.baselineRssBytes));
       deliveryP50.push(outcome.report.batchLatency.percentile(50));
       deliveryP99.push(outcome.report.batchLatency.percentile(99));
       e2eP99.push(outcome.report.postLatency.percentile(99));
@@ -60,8 +64,17 @@ export const fanoutScenario: Scenario = {
       }
     }
 
+    // The peer runs once, after the service's runs, with the same clients and settle time.
+    const peer = await measureIdlePeer(context, result, { clients, processes, connectPerSecond: 500, idleSettleMs: context.quick ? 1000 : 10_000 });
+    result.notes.push(
+      `Peer: a bare Socket.IO server with the service's engine options (\`bench/workers/bare-socketio.ts\`) held ${formatNumber(peer.connected)} of the same idle clients, pinned the same way, once per runtime. Live heap is the JavaScript heap in use after two full garbage collections (V8 inspector \`HeapProfiler.collectGarbage\`), above the same measure before any client.`,
+    );
+
     result.measurements.push(
       { key: 'idle-kb', label: 'memory per idle client', unit: 'KB', runs: idleKb, digits: 1, target: { text: '<= 10 KB', atMost: 10 } },
+      { key: 'live-kb', label: 'live heap per idle client', unit: 'KB', runs: liveKb, digits: 1 },
+      { key: 'peer-idle-kb', label: 'bare Socket.IO: memory per idle client', unit: 'KB', runs: [peer.rssKb], digits: 1 },
+      { key: 'peer-live-kb', label: 'bare Socket.IO: live heap per idle client', unit: 'KB', runs: [peer.heapKb], digits: 1 },
       { key: 'peak-kb', label: 'memory per client at peak', unit: 'KB', runs: peakKb, digits: 1 },
       { key: 'delivery-p50', label: 'sentAt → client p50', unit: 'ms', runs: deliveryP50, digits: 1 },
       { key: 'delivery-p99', label: 'sentAt → client p99', unit: 'ms', runs: deliveryP99, digits: 1, target: { text: '<= 250 ms', atMost: 250 } },

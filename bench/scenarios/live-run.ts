@@ -39,6 +39,8 @@ export interface LiveRunOptions {
   idleSettleMs: number;
   rssIntervalMs: number;
   profile: boolean;
+  /** Also measure the JavaScript heap in use after a full garbage collection, through the inspector. */
+  liveHeap?: boolean;
 }
 
 export interface LiveRunOutcome {
@@ -46,6 +48,9 @@ export interface LiveRunOutcome {
   connectFailures: number;
   baselineRssBytes: number;
   idleRssBytes: number;
+  /** Heap in use after a full collection, before any client and with every client idle; null unless `liveHeap`. */
+  baselineHeapBytes: number | null;
+  idleHeapBytes: number | null;
   peakRssBytes: number;
   /** Service RSS during the broadcast, by seconds since the replay started. */
   rssSamples: Array<{ atSeconds: number; bytes: number }>;
@@ -72,7 +77,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunOutcome> 
   const service = await startService({
     runtime: context.runtime,
     cpus: options.serviceCpus,
-    inspect: options.profile,
+    inspect: options.profile || options.liveHeap === true,
     env: {
       JETSTREAM_URL: `ws://127.0.0.1:${port}/subscribe`,
       // The replay server starts only once the clients are connected; until then the consumer retries quickly.
@@ -94,6 +99,8 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunOutcome> 
   try {
     fleet = await ClientFleet.start(options.processes, options.clientCpus);
     await sleep(3000);
+    // The collection comes before the RSS sample, so it cannot lower the idle figure below.
+    const baselineHeapBytes = options.liveHeap ? await liveHeapBytes(service) : null;
     const baselineRssBytes = await sampleRss(service);
 
     const connectStarted = performance.now();
@@ -103,6 +110,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunOutcome> 
     progress(result.title, `${connected} clients connected in ${formatNumber((performance.now() - connectStarted) / 1000, 1)} s; idle for ${options.idleSettleMs / 1000} s`);
     await sleep(options.idleSettleMs);
     const idleRssBytes = await sampleRss(service);
+    const idleHeapBytes = options.liveHeap ? await liveHeapBytes(service) : null;
 
     await waitForQuietMachine([process.pid, service.pid, ...fleet.pids], quietWaitMs(context));
     const meter = new CpuMeter();
@@ -154,6 +162,8 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunOutcome> 
       connectFailures: failures,
       baselineRssBytes,
       idleRssBytes,
+      baselineHeapBytes,
+      idleHeapBytes,
       peakRssBytes,
       cpu,
       errorLines: service.errorLines(),
@@ -165,8 +175,18 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunOutcome> 
   }
 }
 
+/** Heap in use after a full garbage collection, read through the inspector. */
+export async function liveHeapBytes(service: ServiceUnderTest): Promise<number> {
+  const inspector = await service.profiler();
+  try {
+    return await inspector.liveHeapBytes();
+  } finally {
+    inspector.close();
+  }
+}
+
 /** Median of three RSS samples 500 ms apart. */
-async function sampleRss(service: ServiceUnderTest): Promise<number> {
+export async function sampleRss(service: ServiceUnderTest): Promise<number> {
   const samples: number[] = [];
   for (let index = 0; index < 3; index++) {
     if (index > 0) await sleep(500);

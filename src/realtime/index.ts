@@ -36,7 +36,7 @@ export type { RealtimeCounters } from './counters.ts';
 /** How long a disconnected client's missed broadcasts are kept for it. */
 export const RECOVERY_WINDOW_MS = 30_000;
 /** Largest message a client may send; requests are small JSON objects. */
-const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
+export const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
 const STATS_INTERVAL_MS = 1000;
 
 export interface RealtimeOptions {
