@@ -8,7 +8,7 @@ import type { IngestBatch, LabelCounts } from '../hub/events.ts';
 import { rateLimited, type Logger } from '../log/logger.ts';
 import { StoreError } from './errors.ts';
 import { planBatch } from './batch-plan.ts';
-import { writeBatch } from './write-batch.ts';
+import { prepareBatchWrite, runBatchWrite, type PreparedBatchWrite } from './write-batch.ts';
 import { sleep } from './sleep.ts';
 import type { BatchRunner } from './write-thread.ts';
 import type { PostTotals } from './types.ts';
@@ -44,48 +44,69 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
   const warnRetry = rateLimited(10, 60_000);
   let rejected = 0;
 
-  const apply = (batch: IngestBatch): Promise<void> =>
-    serial(async () => {
-      if (signal.aborted) throw closedError(batch);
-      const started = performance.now();
-      const plan = planBatch(batch.effects);
-      if (plan.rejected.length > 0) {
-        rejected += plan.rejected.length;
-        const first = plan.rejected[0]!;
-        warnRejected((suppressed) =>
-          logger.warn({ rejected: plan.rejected.length, reason: first.reason, uri: first.uri, cursor: batch.cursor, suppressed }, 'malformed effects rejected'),
-        );
-      }
-      let labelDelta: LabelCounts;
-      try {
-        ({ labelDelta } = await writeBatch(runner, plan, batch.cursor, options.rollupHorizonSeconds()));
-      } catch (error) {
-        await options.afterFailure?.().catch((cleanupError: unknown) => logger.warn({ err: cleanupError }, 'connection reset after a failed write failed'));
-        throw error;
-      }
-      addLabels(totals, labelDelta);
-      options.onBatchWritten?.((performance.now() - started) / 1000, batch.effects.length);
-    });
-
-  const applyDurably = async (batch: IngestBatch): Promise<void> => {
-    let delay = options.retryMinMs;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await apply(batch);
-        if (attempt > 1) logger.info({ attempt, batchSize: batch.effects.length, cursor: batch.cursor }, 'batch written after retry');
-        return;
-      } catch (error) {
-        if (signal.aborted) throw error instanceof StoreError ? error : closedError(batch, error);
-        const busy = isBusy(error);
-        warnRetry((suppressed) => {
-          const fields = { err: error, attempt, delayMs: delay, batchSize: batch.effects.length, cursor: batch.cursor, suppressed };
-          if (busy) logger.warn(fields, 'database locked by another connection; batch write will be retried');
-          else logger.error(fields, 'batch write failed and was rolled back; it will be retried');
-        });
-        if (!(await sleep(delay, signal))) throw closedError(batch, error);
-        delay = Math.min(delay * 2, options.retryMaxMs);
-      }
+  /**
+   * Plans the batch and builds its statements. This runs as soon as a batch arrives, outside
+   * the serial queue, so a batch that arrives while another is written is ready when it ends.
+   */
+  const prepare = (batch: IngestBatch): { statements: PreparedBatchWrite; prepareMs: number } => {
+    if (signal.aborted) throw closedError(batch);
+    const started = performance.now();
+    const plan = planBatch(batch.effects);
+    if (plan.rejected.length > 0) {
+      rejected += plan.rejected.length;
+      const first = plan.rejected[0]!;
+      warnRejected((suppressed) =>
+        logger.warn({ rejected: plan.rejected.length, reason: first.reason, uri: first.uri, cursor: batch.cursor, suppressed }, 'malformed effects rejected'),
+      );
     }
+    const statements = prepareBatchWrite(plan, batch.cursor, options.rollupHorizonSeconds());
+    return { statements, prepareMs: performance.now() - started };
+  };
+
+  /** One attempt at the write; call it inside the serial queue. */
+  const attempt = async (batch: IngestBatch, prepared: ReturnType<typeof prepare>): Promise<void> => {
+    if (signal.aborted) throw closedError(batch);
+    const started = performance.now();
+    let labelDelta: LabelCounts;
+    try {
+      ({ labelDelta } = await runBatchWrite(runner, prepared.statements));
+    } catch (error) {
+      await options.afterFailure?.().catch((cleanupError: unknown) => logger.warn({ err: cleanupError }, 'connection reset after a failed write failed'));
+      throw error;
+    }
+    addLabels(totals, labelDelta);
+    options.onBatchWritten?.((prepared.prepareMs + performance.now() - started) / 1000, batch.effects.length);
+  };
+
+  const apply = async (batch: IngestBatch): Promise<void> => {
+    const prepared = prepare(batch);
+    await serial(() => attempt(batch, prepared));
+  };
+
+  // The retries stay inside the serial queue: a batch queued behind a failing one waits until
+  // it is committed, so batches are committed in the order they arrived, whatever fails.
+  const applyDurably = async (batch: IngestBatch): Promise<void> => {
+    const prepared = prepare(batch);
+    await serial(async () => {
+      let delay = options.retryMinMs;
+      for (let attemptNumber = 1; ; attemptNumber += 1) {
+        try {
+          await attempt(batch, prepared);
+          if (attemptNumber > 1) logger.info({ attempt: attemptNumber, batchSize: batch.effects.length, cursor: batch.cursor }, 'batch written after retry');
+          return;
+        } catch (error) {
+          if (signal.aborted) throw error instanceof StoreError ? error : closedError(batch, error);
+          const busy = isBusy(error);
+          warnRetry((suppressed) => {
+            const fields = { err: error, attempt: attemptNumber, delayMs: delay, batchSize: batch.effects.length, cursor: batch.cursor, suppressed };
+            if (busy) logger.warn(fields, 'database locked by another connection; batch write will be retried');
+            else logger.error(fields, 'batch write failed and was rolled back; it will be retried');
+          });
+          if (!(await sleep(delay, signal))) throw closedError(batch, error);
+          delay = Math.min(delay * 2, options.retryMaxMs);
+        }
+      }
+    });
   };
 
   return { apply, applyDurably, rejectedEffects: () => rejected };

@@ -40,12 +40,24 @@ export interface BatchWriteResult {
   labelDelta: LabelCounts;
 }
 
+/** The statements of one batch write, built ahead so they are ready when the previous write ends. */
+export interface PreparedBatchWrite {
+  list: InStatement[];
+  /** Index of the statement whose rows are the label changes, or -1 when there is none. */
+  totalsIndex: number;
+}
+
 /**
- * Applies `plan` and stores `cursor` (never moving the stored cursor backwards). Roll-up
- * minutes that start before `rollupHorizonSeconds` are left alone, since retention removed them.
+ * Builds the statements that apply `plan` and store `cursor` (never moving the stored cursor
+ * backwards). Roll-up minutes that start before `rollupHorizonSeconds` are left alone, since
+ * retention removed them.
  */
-export async function writeBatch(runner: BatchRunner, plan: BatchPlan, cursor: number, rollupHorizonSeconds: number): Promise<BatchWriteResult> {
-  const statements = buildStatements(plan, cursor, rollupHorizonSeconds);
+export function prepareBatchWrite(plan: BatchPlan, cursor: number, rollupHorizonSeconds: number): PreparedBatchWrite {
+  return buildStatements(plan, cursor, rollupHorizonSeconds);
+}
+
+/** Runs a prepared batch write in one write transaction. */
+export async function runBatchWrite(runner: BatchRunner, statements: PreparedBatchWrite): Promise<BatchWriteResult> {
   const results = await runner.batch(statements.list);
   const labelDelta: LabelCounts = { positive: 0, neutral: 0, negative: 0, unscored: 0 };
   if (statements.totalsIndex < 0) return { labelDelta };
@@ -56,7 +68,7 @@ export async function writeBatch(runner: BatchRunner, plan: BatchPlan, cursor: n
   return { labelDelta };
 }
 
-function buildStatements(plan: BatchPlan, cursor: number, rollupHorizonSeconds: number): { list: InStatement[]; totalsIndex: number } {
+function buildStatements(plan: BatchPlan, cursor: number, rollupHorizonSeconds: number): PreparedBatchWrite {
   const cursorStatement = {
     sql: 'INSERT INTO cursor (id, time_us) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET time_us = max(time_us, excluded.time_us)',
     args: [cursor],

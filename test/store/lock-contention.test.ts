@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Hub } from '../../src/hub/hub.ts';
 import type { HubEvents } from '../../src/hub/events.ts';
-import { BASE_US, capturingLogger, create, openTestStore, post, testDatabase } from '../support/store-fixtures.ts';
+import { BASE_US, capturingLogger, create, openTestStore, post, remove, testDatabase } from '../support/store-fixtures.ts';
 
 const SQLITE3 = '/usr/bin/sqlite3';
 const LOCK_SECONDS = 3;
@@ -87,6 +87,32 @@ contention('write lock of another process delays the batch', async () => {
     assert.is(after.status, 0, `another process can take the write lock immediately: ${after.stderr}`);
     const checkpoint = await store.client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
     assert.is(Number(checkpoint.rows[0]![0]), 0, 'a full checkpoint is not blocked by an open transaction');
+  } finally {
+    await store.close();
+    database.remove();
+  }
+});
+
+contention('batch behind a blocked one commits after it', async () => {
+  if (skipWithoutSqlite3()) return;
+  const database = testDatabase();
+  const store = await openTestStore(database.url, { env: { DATABASE_BUSY_TIMEOUT_MS: '50' } });
+  try {
+    const hub = new Hub<HubEvents>();
+    store.attach(hub);
+    const lock = holdWriteLock(database.path, 1);
+    await lock.locked;
+
+    // The consumer hands over the next batch while one is written. Here the first one is
+    // retried until the lock goes; the second deletes what the first creates, so it must wait.
+    const record = post('did:plc:ordered', '3k5');
+    const first = hub.publish('batch', { effects: [create(record)], cursor: BASE_US + 1, eventCount: 1 });
+    const second = hub.publish('batch', { effects: [remove(record)], cursor: BASE_US + 2, eventCount: 1 });
+    await Promise.all([first, second]);
+    await lock.exited;
+
+    assert.is(await store.countPosts(), 0, 'the delete was applied after the create it follows');
+    assert.is(await store.readCursor(), BASE_US + 2, 'the cursor is the second batch');
   } finally {
     await store.close();
     database.remove();
