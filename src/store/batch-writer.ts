@@ -63,7 +63,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
     return { statements, prepareMs: performance.now() - started };
   };
 
-  /** One attempt at the write; call it inside the serial queue. */
+  /** Makes one attempt at the write; called inside the serial queue. */
   const attempt = async (batch: IngestBatch, prepared: ReturnType<typeof prepare>): Promise<void> => {
     if (signal.aborted) throw closedError(batch);
     const started = performance.now();
@@ -84,7 +84,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
   };
 
   // The retries stay inside the serial queue: a batch queued behind a failing one waits until
-  // it is committed, so batches are committed in the order they arrived, whatever fails.
+  // it is committed, so batches are committed in the order they arrived, even when a write fails.
   const applyDurably = async (batch: IngestBatch): Promise<void> => {
     const prepared = prepare(batch);
     await serial(async () => {
