@@ -59,7 +59,7 @@ export const fanoutScenario: Scenario = {
         result.checks.push(...deliveryChecks(outcome, clients, true));
         result.notes.push(
           cpuNote(outcome, `The service ran alone on CPU 1; the replay, the harness and ${processes} load-generator process${processes > 1 ? 'es' : ''} of thin protocol clients (reading only the stamp, counts and first and last URI of each batch) shared CPU 0.`),
-          `Service RSS in the last run: ${formatBytes(outcome.baselineRssBytes)} before any client, ${formatBytes(outcome.idleRssBytes)} with ${formatNumber(outcome.connected)} idle clients, peak ${formatBytes(outcome.peakRssBytes)} while broadcasting (no forced garbage collection, so the figures include V8 heap headroom).`,
+          `Service RSS in the last run: ${formatBytes(outcome.baselineRssBytes)} before any client, ${formatBytes(outcome.idleRssBytes)} with ${formatNumber(outcome.connected)} idle clients, peak ${formatBytes(outcome.peakRssBytes)} while broadcasting. The baseline is taken right after a forced full garbage collection and the other two figures are not, so they include garbage V8 has not collected yet.`,
         );
       }
     }
