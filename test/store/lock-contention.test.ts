@@ -45,6 +45,17 @@ function holdWriteLock(path: string, seconds: number): LockHolder {
   return { locked, releasing: () => output.includes('releasing'), exited };
 }
 
+/** Opens a store attached to a hub while another process holds the write lock for a second. */
+async function blockedStore() {
+  const database = testDatabase();
+  const store = await openTestStore(database.url, { env: { DATABASE_BUSY_TIMEOUT_MS: '50' } });
+  const hub = new Hub<HubEvents>();
+  store.attach(hub);
+  const lock = holdWriteLock(database.path, 1);
+  await lock.locked;
+  return { database, store, hub, lock };
+}
+
 const contention = suite('store lock contention');
 
 contention('write lock of another process delays the batch', async () => {
@@ -95,16 +106,11 @@ contention('write lock of another process delays the batch', async () => {
 
 contention('batch behind a blocked one commits after it', async () => {
   if (skipWithoutSqlite3()) return;
-  const database = testDatabase();
-  const store = await openTestStore(database.url, { env: { DATABASE_BUSY_TIMEOUT_MS: '50' } });
+  const { database, store, hub, lock } = await blockedStore();
   try {
-    const hub = new Hub<HubEvents>();
-    store.attach(hub);
-    const lock = holdWriteLock(database.path, 1);
-    await lock.locked;
 
-    // The consumer hands over the next batch while one is written. Here the first one is
-    // retried until the lock goes; the second deletes what the first creates, so it must wait.
+    // The first batch is retried until the lock goes. The second, published meanwhile, deletes
+    // what the first creates, so it must wait for it.
     const record = post('did:plc:ordered', '3k5');
     const first = hub.publish('batch', { effects: [create(record)], cursor: BASE_US + 1, eventCount: 1 });
     const second = hub.publish('batch', { effects: [remove(record)], cursor: BASE_US + 2, eventCount: 1 });
@@ -149,13 +155,8 @@ contention('failed attempt leaves the connection usable', async () => {
 
 contention('close ends the retries of a blocked batch', async () => {
   if (skipWithoutSqlite3()) return;
-  const database = testDatabase();
-  const store = await openTestStore(database.url, { env: { DATABASE_BUSY_TIMEOUT_MS: '50' } });
+  const { database, store, hub, lock } = await blockedStore();
   try {
-    const hub = new Hub<HubEvents>();
-    store.attach(hub);
-    const lock = holdWriteLock(database.path, 1);
-    await lock.locked;
     const publishing = hub.publish('batch', { effects: [create(post('did:plc:late', '3k1'))], cursor: BASE_US, eventCount: 1 });
     const outcome = publishing.then(() => null, (reason: Error & { code?: string }) => reason);
     await new Promise((resolve) => setTimeout(resolve, 300));
