@@ -39,7 +39,7 @@ export interface LiveRunOptions {
   idleSettleMs: number;
   rssIntervalMs: number;
   profile: boolean;
-  /** Also measure the JavaScript heap in use after a full garbage collection, through the inspector. */
+  /** Whether to also measure the JavaScript heap in use after a full garbage collection, through the inspector. */
   liveHeap?: boolean;
 }
 

@@ -170,7 +170,7 @@ function closeHttpServer(server: HttpServer): Promise<void> {
   });
 }
 
-/** Whether large batches are scored on a worker thread: a second CPU is what makes it pay. */
+/** Decides whether large batches are scored on a worker thread, which pays only with a second CPU. */
 function resolveScoringThread(config: Config): boolean {
   return config.SCORING_THREAD === 'auto' ? availableParallelism() > 1 : config.SCORING_THREAD === 'true';
 }

@@ -12,7 +12,7 @@ export interface ScoreRequest {
 }
 
 export interface ScoreReply {
-  /** neg, neu, pos and compound of each post, four numbers per post. */
+  /** Scores of each post as four numbers: neg, neu, pos and compound. */
   scores: Float64Array;
   /** Index of each post's label in SENTIMENT_LABELS. */
   labels: Uint8Array;

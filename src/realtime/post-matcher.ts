@@ -69,7 +69,7 @@ export class PostMatcher {
   }
 
   match(post: Post): PostRooms {
-    // Subtags are worked out only when a room asks for them; `feed:all` alone never does.
+    // Subtags are worked out only when a room filters by language, which `feed:all` does not.
     let languages: string[] | null = null;
     const subtags = () => (languages ??= languageSubtags(post.langs));
     const feed: string[] = [];

@@ -59,7 +59,7 @@ export class RollingStatistics {
   apply(batch: IngestBatch): void {
     const now = this.#now();
     // A batch's creates all count at `now`, so they are summed first and added to each window
-    // once: a catch-up batch holds thousands.
+    // once, because a catch-up batch contains thousands.
     let created = new Tally();
     for (const effect of batch.effects) {
       if (effect.kind !== 'upsert') continue;

@@ -36,7 +36,10 @@ export class RollingWindow {
     this.#slotAt(time, true)?.merge(tally);
   }
 
-  /** The tally of `time`'s slot, claiming the slot for `time` when `claim` is set; null when that time has left the window. */
+  /**
+   * Returns the tally of `time`'s slot, claiming the slot for `time` when `claim` is set.
+   * Returns null when that time has left the window.
+   */
   #slotAt(time: number, claim: boolean): Tally | null {
     const index = Math.floor(time / this.slotMs);
     const slot = this.#slots[modulo(index, this.slotCount)]!;
