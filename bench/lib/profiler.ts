@@ -97,6 +97,12 @@ export class InspectorProfiler {
     return usedSize;
   }
 
+  /** Bytes of the JavaScript heap in use and committed, read without forcing a collection. */
+  async heapUsage(): Promise<{ usedBytes: number; totalBytes: number }> {
+    const { usedSize, totalSize } = (await this.#call('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number };
+    return { usedBytes: usedSize, totalBytes: totalSize };
+  }
+
   /** Disconnects without stopping anything. */
   close(): void {
     this.#socket.close();

@@ -41,6 +41,8 @@ export interface LiveRunOptions {
   profile: boolean;
   /** Whether to also measure the JavaScript heap in use after a full garbage collection, through the inspector. */
   liveHeap?: boolean;
+  /** Whether each RSS sample also reads the JavaScript heap (no collection), through the inspector. */
+  heapSamples?: boolean;
 }
 
 export interface LiveRunOutcome {
@@ -53,7 +55,7 @@ export interface LiveRunOutcome {
   idleHeapBytes: number | null;
   peakRssBytes: number;
   /** Service RSS during the broadcast, by seconds since the replay started. */
-  rssSamples: Array<{ atSeconds: number; bytes: number }>;
+  rssSamples: Array<{ atSeconds: number; bytes: number; heap?: { usedBytes: number; totalBytes: number } }>;
   report: FleetReport;
   /** CPU over the broadcast window (replay start to last delivery). */
   cpu: CpuUsage;
@@ -77,7 +79,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunOutcome> 
   const service = await startService({
     runtime: context.runtime,
     cpus: options.serviceCpus,
-    inspect: options.profile || options.liveHeap === true,
+    inspect: options.profile || options.liveHeap === true || options.heapSamples === true,
     env: {
       JETSTREAM_URL: `ws://127.0.0.1:${port}/subscribe`,
       // The replay server starts only once the clients are connected; until then the consumer retries quickly.
@@ -126,6 +128,8 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunOutcome> 
       const rssSamples: LiveRunOutcome['rssSamples'] = [];
       let createsSent = 0;
       let lastRssAt = -Infinity;
+      // A profile holds the inspector for itself, so heap samples are skipped in profile runs.
+      const heapReader = options.heapSamples && !options.profile ? await service.profiler() : null;
       while (performance.now() - started < options.durationSeconds * 1000) {
         await sleep(100);
         const times = replay.takeSendTimes();
@@ -134,7 +138,8 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunOutcome> 
         const elapsed = (performance.now() - started) / 1000;
         if (performance.now() - lastRssAt >= options.rssIntervalMs) {
           lastRssAt = performance.now();
-          rssSamples.push({ atSeconds: elapsed, bytes: service.rssBytes() ?? 0 });
+          const heap = heapReader ? await heapReader.heapUsage() : undefined;
+          rssSamples.push({ atSeconds: elapsed, bytes: service.rssBytes() ?? 0, heap });
           meter.sample();
           progress(
             result.title,
@@ -142,6 +147,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunOutcome> 
           );
         }
       }
+      heapReader?.close();
       // Stop the replay first, so nothing new is sent while the backlog drains.
       const stopped = replay;
       replay = null;

@@ -35,11 +35,21 @@ export const soakScenario: Scenario = {
       clientCpus: '0',
       idleSettleMs: 3000,
       rssIntervalMs: 5000,
+      heapSamples: true,
       profile: context.profile,
     });
     result.foreignCpu.push(outcome.cpu.foreignPercent);
 
-    const window = (from: number, to: number) => outcome.rssSamples.filter((sample) => sample.atSeconds >= from && sample.atSeconds < to).map((sample) => sample.bytes);
+    const samplesIn = (from: number, to: number) => outcome.rssSamples.filter((sample) => sample.atSeconds >= from && sample.atSeconds < to);
+    const window = (from: number, to: number) => samplesIn(from, to).map((sample) => sample.bytes);
+    // RSS less the committed JavaScript heap: native memory (SQLite page caches, buffers, code).
+    const heapWindow = (from: number, to: number, part: 'used' | 'native') =>
+      samplesIn(from, to).flatMap((sample) => (sample.heap ? [part === 'used' ? sample.heap.usedBytes : sample.bytes - sample.heap.totalBytes] : []));
+    const byMinute = (values: (from: number, to: number) => number[]) =>
+      Array.from({ length: DURATION_SECONDS / 60 }, (_, minute) => {
+        const found = values(minute * 60, minute * 60 + 60);
+        return found.length > 0 ? formatNumber(median(found) / 2 ** 20, 0) : '–';
+      }).join(', ');
     const afterWarmUp = median(window(WARM_UP_SECONDS, WARM_UP_SECONDS + WINDOW_SECONDS));
     const end = median(window(DURATION_SECONDS - WINDOW_SECONDS, DURATION_SECONDS + 1));
     const maxAfterWarmUp = Math.max(...window(WARM_UP_SECONDS, DURATION_SECONDS + 1));
@@ -57,8 +67,14 @@ export const soakScenario: Scenario = {
     result.notes.push(
       cpuNote(outcome, 'The service ran alone on CPU 1; the replay, the harness and one load-generator process shared CPU 0.'),
       `Service RSS: ${formatBytes(afterWarmUp)} (median of minute 3), ${formatBytes(end)} (median of minute 10), at most ${formatBytes(maxAfterWarmUp)} after warm-up; sampled every 5 s. ${formatNumber(outcome.createsSent)} posts sent in ${formatNumber(outcome.broadcastSeconds, 0)} s.`,
-      `RSS by minute (MB): ${Array.from({ length: DURATION_SECONDS / 60 }, (_, minute) => formatNumber(median(window(minute * 60, minute * 60 + 60).concat(window(minute * 60, minute * 60 + 60).length ? [] : [0])) / 2 ** 20, 0)).join(', ')}.`,
+      `RSS by minute (MB): ${byMinute(window)}.`,
     );
+    if (outcome.rssSamples.some((sample) => sample.heap)) {
+      result.notes.push(
+        `JavaScript heap in use by minute (MB, read through the inspector without a collection): ${byMinute((from, to) => heapWindow(from, to, 'used'))}. ` +
+          `RSS outside the committed JavaScript heap by minute (MB): ${byMinute((from, to) => heapWindow(from, to, 'native'))}.`,
+      );
+    }
     return result;
   },
 };
