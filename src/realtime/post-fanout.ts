@@ -7,7 +7,7 @@ import type { IngestBatch, Post, PostRecord } from '../hub/events.ts';
 import type { PostBatchMessage, ServerToClientEvents, TrackedBatchMessage } from './protocol.ts';
 import type { CounterSet } from './counters.ts';
 import { PostMatcher } from './post-matcher.ts';
-import { RecentKeys } from './recent-keys.ts';
+import { RecentUris } from '../hub/recent-uris.ts';
 import type { RoomDirectory } from './room-directory.ts';
 import { RoomStream } from './room-stream.ts';
 import { TRACK_ROOM_PREFIX } from './terms.ts';
@@ -41,7 +41,7 @@ export interface PostFanoutOptions {
 export class PostFanout {
   readonly #options: PostFanoutOptions;
   readonly #streams = new Map<string, RoomStream<PostRecord>>();
-  readonly #recent = new RecentKeys(RECENT_URIS_LIMIT);
+  readonly #recent = new RecentUris<true>(RECENT_URIS_LIMIT);
   #matcher: PostMatcher | null = null;
   #matcherVersion = -1;
   #sequence = 0;
@@ -66,7 +66,7 @@ export class PostFanout {
         continue;
       }
       // A create seen before is a second delivery of the same post, not a new one.
-      if (!this.#recent.add(effect.post.uri) || matcher.empty) continue;
+      if (!this.#recent.add(effect.post.uri, true) || matcher.empty) continue;
       this.#route(effect.post, matcher);
     }
   }

@@ -14,13 +14,20 @@
  */
 import type { IngestBatch, PostRecord, WindowStats } from '../hub/events.ts';
 import { primaryLanguage } from '../hub/post-language.ts';
+import { RecentUris } from '../hub/recent-uris.ts';
 import { SENTIMENT_LABELS } from '../sentiment/types.ts';
-import { RecentPosts } from './recent-posts.ts';
 import { RollingWindow } from './rolling-window.ts';
 import { Tally, type PostContribution } from './tally.ts';
 
 /** Posts remembered for duplicate and edit detection: several minutes at live rates. */
 export const RECENT_POSTS_LIMIT = 20_000;
+
+/** What a remembered post counted, and when. */
+interface RecentPost {
+  /** Time at which the post was counted, ms since the epoch. */
+  countedAt: number;
+  contribution: PostContribution;
+}
 
 const SECOND_MS = 1000;
 const MINUTE_MS = 60_000;
@@ -47,12 +54,12 @@ export class RollingStatistics {
   readonly #seconds = new RollingWindow(SECOND_MS, 60);
   readonly #minutes = new RollingWindow(MINUTE_MS, 60);
   readonly #sinceStart = new Tally();
-  readonly #recent: RecentPosts;
+  readonly #recent: RecentUris<RecentPost>;
 
   constructor({ now, startedAt, recentLimit = RECENT_POSTS_LIMIT }: RollingStatisticsOptions) {
     this.#now = now;
     this.#startedAt = startedAt;
-    this.#recent = new RecentPosts(recentLimit);
+    this.#recent = new RecentUris<RecentPost>(recentLimit);
   }
 
   /** Counts the posts of a committed batch. */
@@ -89,7 +96,7 @@ export class RollingStatistics {
   }
 
   #create(post: PostRecord, now: number, created: Tally): void {
-    if (this.#recent.get(post.uri)) return;
+    if (this.#recent.has(post.uri)) return;
     const contribution = contributionOf(post);
     this.#recent.add(post.uri, { countedAt: now, contribution });
     created.add(contribution, 1);
@@ -108,7 +115,8 @@ export class RollingStatistics {
     const contribution = contributionOf(post);
     this.#count(known.countedAt, known.contribution, -1);
     this.#count(known.countedAt, contribution, 1);
-    this.#recent.replace(post.uri, contribution);
+    // The post keeps the age it had when first counted.
+    known.contribution = contribution;
   }
 
   #count(time: number, contribution: PostContribution, weight: 1 | -1): void {

@@ -6,7 +6,6 @@ import { Hub } from '../../src/hub/hub.ts';
 import type { FirehoseStatus, HubEvents, IngestBatch, PostRecord, SentimentLabel, StatsSnapshot } from '../../src/hub/events.ts';
 import { createStatistics, REMOTE_SNAPSHOT_MAX_AGE_MS, type Statistics } from '../../src/stats/index.ts';
 import { MAX_REPORTED_LANGUAGES, OTHER_LANGUAGES } from '../../src/stats/tally.ts';
-import { RecentPosts } from '../../src/stats/recent-posts.ts';
 
 const START = Date.parse('2026-01-01T12:00:00.000Z');
 const SECOND = 1000;
@@ -279,18 +278,3 @@ snapshot('an ingesting process ignores published snapshots', (context) => {
 });
 
 snapshot.run();
-
-// ---
-
-const recent = suite('statistics recent posts');
-
-recent('memory stays at the limit', () => {
-  const posts = new RecentPosts(3);
-  const contribution = { label: 'neutral' as const, compound: 0, language: 'en' };
-  for (const uri of ['a', 'b', 'c', 'd']) posts.add(uri, { countedAt: 0, contribution });
-  assert.is(posts.size, 3, 'size capped');
-  assert.is(posts.get('a'), undefined, 'the oldest is forgotten');
-  assert.ok(posts.get('d'), 'the newest is kept');
-});
-
-recent.run();
