@@ -14,9 +14,9 @@ interface Window {
 
 /**
  * In-memory fixed-window counts without a timer: expired windows are swept at most once per
- * window, and at most `maxClients` clients are tracked (the least recently started window is
- * dropped first), so forged addresses cannot grow memory without bound. The library's own
- * MemoryStore would keep an interval running until shut down.
+ * window, and at most `maxClients` clients are tracked (when full, the tenth with the oldest
+ * windows is dropped), so forged addresses cannot grow memory without bound. The library's
+ * own MemoryStore would keep an interval running until shut down.
  */
 export function createWindowStore(windowMs: number, maxClients = 100_000, now: () => number = Date.now): Store {
   const windows = new Map<string, Window>();
@@ -27,8 +27,16 @@ export function createWindowStore(windowMs: number, maxClients = 100_000, now: (
       nextSweep = time + windowMs;
       for (const [key, window] of windows) if (window.resetTime.getTime() <= time) windows.delete(key);
     }
-    // Map iterates in insertion order, so the first key has the oldest window.
-    while (windows.size >= maxClients) windows.delete(windows.keys().next().value!);
+    if (windows.size < maxClients) return;
+    // Map iterates in insertion order, so the first keys have the oldest windows. A tenth goes
+    // at once: a Map keeps a hole per deleted entry until it rebuilds its table, and looking
+    // for the first key on every request would walk those holes each time.
+    let excess = windows.size - maxClients + Math.ceil(maxClients / 10);
+    for (const key of windows.keys()) {
+      if (excess <= 0) break;
+      windows.delete(key);
+      excess -= 1;
+    }
   };
 
   return {

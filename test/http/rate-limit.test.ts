@@ -34,4 +34,16 @@ store('tracks at most maxClients, dropping the oldest', async () => {
   for (const key of ['c', 'd', 'e']) assert.ok(await windows.get!(key), `${key} still tracked`);
 });
 
+store('drops a tenth when full', async () => {
+  const windows = createWindowStore(60_000, 20, () => 0);
+  const keys = Array.from({ length: 22 }, (_, index) => `client-${index}`);
+  for (const key of keys.slice(0, 21)) await windows.increment(key);
+  assert.is(await windows.get!('client-0'), undefined, 'oldest dropped');
+  assert.is(await windows.get!('client-1'), undefined, 'second oldest dropped with it');
+  assert.ok(await windows.get!('client-2'), 'third oldest kept');
+  await windows.increment(keys[21]!);
+  assert.ok(await windows.get!('client-2'), 'room was left: the next client drops nobody');
+  assert.ok(await windows.get!('client-21'), 'newest tracked');
+});
+
 store.run();
