@@ -3,7 +3,7 @@
  * memory. The "foreign CPU" meter (machine user and system time minus the harness's own
  * processes) separates a clean run from one disturbed by other work on the machine.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /** Kernel clock ticks per second (`getconf CLK_TCK`); 100 on every Linux we target. */
 export const TICKS_PER_SECOND = 100;
@@ -164,4 +164,56 @@ let pinningAvailable: boolean | undefined;
 export function canPin(): boolean {
   pinningAvailable ??= onlineCpuCount() >= 2 && ['/usr/bin/taskset', '/bin/taskset'].some((path) => existsSync(path));
   return pinningAvailable;
+}
+
+/** Time one thread spent on a CPU and waiting in a run queue for one, in nanoseconds. */
+export interface ThreadSchedule {
+  onCpuNs: number;
+  waitingNs: number;
+}
+
+/**
+ * Reads /proc/<pid>/task/<tid>/schedstat for every thread of `pid`; an empty map when the
+ * process has exited or the kernel keeps no scheduler statistics.
+ */
+export function readThreadSchedules(pid: number): Map<number, ThreadSchedule> {
+  const threads = new Map<number, ThreadSchedule>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return threads;
+  }
+  for (const tid of tids) {
+    try {
+      const [onCpu, waiting] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+      threads.set(Number(tid), { onCpuNs: onCpu ?? 0, waitingNs: waiting ?? 0 });
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return threads;
+}
+
+/** Scheduler time of a process's main thread and of all its other threads over a window. */
+export interface ProcessSchedule {
+  main: ThreadSchedule;
+  others: ThreadSchedule;
+  /** Threads that ran at least once in the window. */
+  activeThreads: number;
+}
+
+/** Difference between two `readThreadSchedules` readings of `pid`; the main thread's id is the pid. */
+export function scheduleBetween(pid: number, before: Map<number, ThreadSchedule>, after: Map<number, ThreadSchedule>): ProcessSchedule {
+  const schedule: ProcessSchedule = { main: { onCpuNs: 0, waitingNs: 0 }, others: { onCpuNs: 0, waitingNs: 0 }, activeThreads: 0 };
+  for (const [tid, end] of after) {
+    const start = before.get(tid) ?? { onCpuNs: 0, waitingNs: 0 };
+    const onCpuNs = end.onCpuNs - start.onCpuNs;
+    if (onCpuNs <= 0) continue;
+    schedule.activeThreads += 1;
+    const into = tid === pid ? schedule.main : schedule.others;
+    into.onCpuNs += onCpuNs;
+    into.waitingNs += end.waitingNs - start.waitingNs;
+  }
+  return schedule;
 }

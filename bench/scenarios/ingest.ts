@@ -11,7 +11,7 @@ import { CursorProbe } from '../lib/cursor-probe.ts';
 import { expectedCounts, type ExpectedCounts } from '../lib/events.ts';
 import { displayCommand } from '../lib/paths.ts';
 import { progress } from '../lib/progress.ts';
-import { canPin, CpuMeter, onlineCpuCount, waitForQuietMachine } from '../lib/proc.ts';
+import { canPin, CpuMeter, onlineCpuCount, readThreadSchedules, scheduleBetween, waitForQuietMachine, type ProcessSchedule } from '../lib/proc.ts';
 import { loadCapture, reserveFreePort, sliceCapture, startBenchReplay, type LoadedCapture } from '../lib/replay.ts';
 import type { Check, ScenarioResult } from '../lib/results.ts';
 import { newResult, quietWaitMs, type Scenario, type ScenarioContext } from '../lib/scenario.ts';
@@ -164,6 +164,7 @@ async function catchUp(
     meter.track(service.pid, 'service');
     for (const pid of fleet.pids) meter.track(pid, 'load generator');
     meter.start();
+    const threadsBefore = readThreadSchedules(service.pid);
 
     const measure = async () => {
       replay = await startBenchReplay({ capture, speed: 'max', port });
@@ -177,6 +178,7 @@ async function catchUp(
     };
     const seconds = profile ? await profileRun(service, context, result, measure) : await measure();
     const usage = meter.stop();
+    const schedule = scheduleBetween(service.pid, threadsBefore, readThreadSchedules(service.pid));
 
     // The consumer publishes its status about once a second, so /api/stats may lag the database.
     const stats = await pollStats(service, (snapshot) => snapshot.firehose.cursor === expected.lastTimeUs && snapshot.totals.posts === expected.postsAlive);
@@ -205,7 +207,9 @@ async function catchUp(
       seconds,
       checks,
       foreignPercent: usage.foreignPercent,
-      cpuNote: `Last run took ${formatNumber(seconds, 2)} s; the service could use CPUs ${allCpus()}, while the harness with the replay server and the ${clients} socket.io-client clients were pinned to CPU 0. CPU (100% = one core): ${shares}; foreign ${formatNumber(usage.foreignPercent, 0)}%.`,
+      cpuNote:
+        `Last run took ${formatNumber(seconds, 2)} s; the service could use CPUs ${allCpus()}, while the harness with the replay server and the ${clients} socket.io-client clients were pinned to CPU 0. CPU (100% = one core): ${shares}; foreign ${formatNumber(usage.foreignPercent, 0)}%. ` +
+        scheduleNote(schedule),
     };
   } finally {
     await cleanup();
@@ -261,4 +265,14 @@ function allCpus(): string {
 function pinHarness(cpus: string): void {
   if (!canPin()) return;
   execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+}
+
+/** Describes how long the service's threads ran and how long they waited for a CPU (Linux schedstat). */
+function scheduleNote({ main, others, activeThreads }: ProcessSchedule): string {
+  if (activeThreads === 0) return 'Per-thread scheduler times were not available.';
+  const seconds = (ns: number) => `${formatNumber(ns / 1e9, 2)} s`;
+  return (
+    `Service threads during the run (Linux schedstat): the main thread ran ${seconds(main.onCpuNs)} and waited ${seconds(main.waitingNs)} for a CPU; ` +
+    `its ${activeThreads - 1} other active threads (database writes, scoring, V8's garbage collection and compiler helpers) ran ${seconds(others.onCpuNs)} and waited ${seconds(others.waitingNs)}.`
+  );
 }
