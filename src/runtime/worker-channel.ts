@@ -145,7 +145,6 @@ export class WorkerChannel<Request, Reply> {
         if (this.#closed) return;
         this.#worker = null;
         this.#ready = null;
-        // NOTE: no test kills a running worker, so this restart path has not been exercised.
         if (ready) logger.error({ exitCode: code, pendingRequests: this.#pending.size }, `${name} exited; it restarts on the next request`);
         for (const pending of this.#pending.values()) pending.reject(new Error(`The ${name} exited with code ${code} during a request.`));
         this.#pending.clear();
