@@ -81,6 +81,7 @@ async function main(): Promise<number> {
         profile: options.profile,
         profileFolder: join(OUTPUT_FOLDER, 'profiles'),
         serviceEnv: options.serviceEnv,
+        soakMinutes: options.soakMinutes,
         ...data,
         onInterrupt(cleanup) {
           cleanups.add(cleanup);

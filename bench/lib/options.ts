@@ -15,6 +15,8 @@ export interface BenchOptions {
   fromRecords: string[];
   /** Extra environment for the service under test, for experiments with its settings. */
   serviceEnv: Record<string, string>;
+  /** Length of the soak in minutes (default 10, the target's length). */
+  soakMinutes: number;
   help: boolean;
 }
 
@@ -33,6 +35,8 @@ Options:
                        (test-output/profiles/*.cpuprofile) and list its top functions.
   --service-env LIST   Extra service settings, such as BROADCAST_TICK_MS=10,BATCH_MAX_WAIT_MS=5;
                        every result notes them. JETSTREAM_URL and DATABASE_URL cannot be set.
+  --soak-minutes N     Length of the soak, from 3 to 240 minutes (default 10), to see where memory
+                       levels off. Growth is still measured from minute 3 to the last minute.
   --no-document        Do not write docs/BENCHMARKS.md after a full run.
   --merge FILES        Run nothing; merge saved full-run results (test-output/bench-full-*.json,
                        comma-separated, later files win per scenario and runtime) into
@@ -42,7 +46,7 @@ Options:
 `;
 
 export function parseOptions(args: readonly string[]): BenchOptions {
-  const options: BenchOptions = { quick: false, runtimes: ['node', 'deno'], only: [], runs: 0, profile: false, writeDocument: true, fromRecords: [], serviceEnv: {}, help: false };
+  const options: BenchOptions = { quick: false, runtimes: ['node', 'deno'], only: [], runs: 0, profile: false, writeDocument: true, fromRecords: [], serviceEnv: {}, soakMinutes: 10, help: false };
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!;
     const value = () => {
@@ -69,6 +73,13 @@ export function parseOptions(args: readonly string[]): BenchOptions {
         const runs = Number(text);
         if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new Error(`--runs ${JSON.stringify(text)} is invalid; expected an integer from 1 to 50.`);
         options.runs = runs;
+        break;
+      }
+      case '--soak-minutes': {
+        const text = value();
+        const minutes = Number(text);
+        if (!Number.isInteger(minutes) || minutes < 3 || minutes > 240) throw new Error(`--soak-minutes ${JSON.stringify(text)} is invalid; expected an integer from 3 to 240.`);
+        options.soakMinutes = minutes;
         break;
       }
       case '--profile':

@@ -16,6 +16,8 @@ export interface ScenarioContext {
   benchCounts: ExpectedCounts;
   /** Extra service environment from `--service-env`; scenarios apply it after their own settings. */
   serviceEnv: Record<string, string>;
+  /** Length of the soak in minutes. */
+  soakMinutes: number;
   /** Registers a cleanup that runs if the harness is interrupted; returns its remover. */
   onInterrupt(cleanup: () => Promise<void> | void): () => void;
 }

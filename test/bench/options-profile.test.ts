@@ -11,6 +11,7 @@ options('defaults', () => {
   assert.is(parsed.runs, 3, 'three measured runs in full mode');
   assert.is(parsed.quick, false, 'full mode by default');
   assert.is(parsed.writeDocument, true, 'full runs write the document');
+  assert.is(parsed.soakMinutes, 10, 'the soak lasts 10 minutes, as the target says');
 });
 
 options('quick mode and values', () => {
@@ -19,6 +20,7 @@ options('quick mode and values', () => {
   assert.equal(parsed.runtimes, ['deno'], 'runtime narrowed');
   assert.equal(parsed.only, ['ingest', 'fanout'], 'scenario ids trimmed');
   assert.equal(parsed.serviceEnv, { BROADCAST_TICK_MS: '10', BATCH_MAX_WAIT_MS: '5' }, 'service settings parsed');
+  assert.is(parseOptions(['--soak-minutes', '30']).soakMinutes, 30, 'soak length parsed');
 });
 
 options('rejects invalid input', () => {
@@ -27,6 +29,7 @@ options('rejects invalid input', () => {
   assert.throws(() => parseOptions(['--runs']), /--runs needs a value/, 'missing value');
   assert.throws(() => parseOptions(['--service-env', 'JETSTREAM_URL=ws://x']), /cannot set JETSTREAM_URL/, 'upstream stays the replay server');
   assert.throws(() => parseOptions(['--service-env', 'tick']), /expected NAME=VALUE/, 'malformed setting');
+  assert.throws(() => parseOptions(['--soak-minutes', '2']), /--soak-minutes "2" is invalid/, 'soak shorter than its warm-up');
   assert.throws(() => parseOptions(['--fast']), /Unknown option "--fast"/, 'unknown option');
 });
 
