@@ -272,7 +272,7 @@ function scheduleNote({ main, others, activeThreads }: ProcessSchedule): string 
   if (activeThreads === 0) return 'Per-thread scheduler times were not available.';
   const seconds = (ns: number) => `${formatNumber(ns / 1e9, 2)} s`;
   return (
-    `Service threads during the run (Linux schedstat): the main thread ran ${seconds(main.onCpuNs)} and waited ${seconds(main.waitingNs)} for a CPU; ` +
-    `its ${activeThreads - 1} other active threads (worker threads such as the scoring thread, and the runtime's own, such as garbage collection) ran ${seconds(others.onCpuNs)} and waited ${seconds(others.waitingNs)}.`
+    `Service threads during the run (Linux schedstat): the main thread ran ${seconds(main.onCpuNs)} and waited ${seconds(main.waitingNs)} for a CPU. ` +
+    `Its ${activeThreads - 1} other active threads (worker threads such as the scoring thread, and the runtime's own, such as garbage collection) ran ${seconds(others.onCpuNs)} and waited ${seconds(others.waitingNs)}.`
   );
 }
