@@ -39,10 +39,19 @@ export function summarizeRuns(values: readonly number[]): RunSummary {
 export interface HistogramData {
   binMs: number;
   bins: Array<[number, number]>;
-  /** Samples above the last bin, kept exactly. */
+  /** Samples above the last bin, kept exactly up to `MAX_EXACT_OVERFLOW` of them. */
   overflow: number[];
+  /** Further samples above the last bin, in bins as wide as the whole fine range: [index, count]. */
+  coarse: Array<[number, number]>;
   count: number;
 }
+
+/**
+ * Samples above the fine range kept exactly. Beyond that they are counted in coarse bins, so a
+ * long run whose latencies drift above the range (a looped capture re-sends old URIs) still
+ * reports in a message of bounded size.
+ */
+export const MAX_EXACT_OVERFLOW = 10_000;
 
 /**
  * Latency histogram with bins of `binMs` milliseconds up to `maxMs`; larger samples are kept
@@ -52,6 +61,9 @@ export class LatencyHistogram {
   readonly binMs: number;
   readonly #bins: Uint32Array;
   readonly #overflow: number[] = [];
+  /** Width of a coarse bin: the whole fine range. */
+  readonly #coarseMs: number;
+  readonly #coarse = new Map<number, number>();
   #count = 0;
   #sum = 0;
   #max = -Infinity;
@@ -61,6 +73,7 @@ export class LatencyHistogram {
     if (!(binMs > 0) || !(maxMs > binMs)) throw new Error(`invalid histogram bounds binMs=${binMs} maxMs=${maxMs}; need 0 < binMs < maxMs.`);
     this.binMs = binMs;
     this.#bins = new Uint32Array(Math.ceil(maxMs / binMs));
+    this.#coarseMs = this.#bins.length * binMs;
   }
 
   /** Adds one sample in milliseconds; negative samples (clock skew) count as 0. */
@@ -68,7 +81,7 @@ export class LatencyHistogram {
     const value = ms > 0 ? ms : 0;
     const index = Math.floor(value / this.binMs);
     if (index < this.#bins.length) this.#bins[index]!++;
-    else this.#overflow.push(value);
+    else this.#addOverflow(value);
     this.#count++;
     this.#sum += value;
     if (value > this.#max) this.#max = value;
@@ -97,8 +110,15 @@ export class LatencyHistogram {
       seen += this.#bins[index]!;
       if (seen >= rank) return (index + 1) * this.binMs;
     }
-    const sortedOverflow = [...this.#overflow].sort((a, b) => a - b);
-    return sortedOverflow[rank - seen - 1]!;
+    // Exact samples and coarse bins (at their upper edge) in one ascending list of counts.
+    const rest: Array<[value: number, count: number]> = this.#overflow.map((value) => [value, 1]);
+    for (const [coarseIndex, count] of this.#coarse) rest.push([(coarseIndex + 1) * this.#coarseMs, count]);
+    rest.sort((a, b) => a[0] - b[0]);
+    for (const [value, count] of rest) {
+      seen += count;
+      if (seen >= rank) return value;
+    }
+    return this.#max;
   }
 
   toJSON(): HistogramData {
@@ -106,7 +126,7 @@ export class LatencyHistogram {
     for (let index = 0; index < this.#bins.length; index++) {
       if (this.#bins[index]! > 0) bins.push([index, this.#bins[index]!]);
     }
-    return { binMs: this.binMs, bins, overflow: [...this.#overflow], count: this.#count };
+    return { binMs: this.binMs, bins, overflow: [...this.#overflow], coarse: [...this.#coarse], count: this.#count };
   }
 
   /** Adds the samples of a serialised histogram with the same bin width; merged samples count at bin resolution in `mean` and `max`. */
@@ -122,10 +142,26 @@ export class LatencyHistogram {
       if (lower < this.#min) this.#min = lower;
     }
     for (const value of data.overflow) {
-      this.#overflow.push(value);
+      this.#addOverflow(value);
       this.#count++;
       this.#sum += value;
       if (value > this.#max) this.#max = value;
     }
+    for (const [coarseIndex, count] of data.coarse ?? []) {
+      const upper = (coarseIndex + 1) * this.#coarseMs;
+      this.#coarse.set(coarseIndex, (this.#coarse.get(coarseIndex) ?? 0) + count);
+      this.#count += count;
+      this.#sum += count * (upper - this.#coarseMs / 2);
+      if (upper > this.#max) this.#max = upper;
+    }
+  }
+
+  #addOverflow(value: number): void {
+    if (this.#overflow.length < MAX_EXACT_OVERFLOW) {
+      this.#overflow.push(value);
+      return;
+    }
+    const coarseIndex = Math.floor(value / this.#coarseMs);
+    this.#coarse.set(coarseIndex, (this.#coarse.get(coarseIndex) ?? 0) + 1);
   }
 }

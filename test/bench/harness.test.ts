@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LatencyHistogram, median, percentile, summarizeRuns } from '../../bench/lib/stats.ts';
+import { LatencyHistogram, MAX_EXACT_OVERFLOW, median, percentile, summarizeRuns } from '../../bench/lib/stats.ts';
 import { formatNumber, formatWithRange, renderTable } from '../../bench/lib/table.ts';
 import { batchKey, batchKeyOf, bufferReaders, readPostUris, readSentAt, readTotal } from '../../bench/lib/batch-frame.ts';
 import { judge, type Measurement } from '../../bench/lib/results.ts';
@@ -49,6 +49,24 @@ statistics('histogram percentiles to bin width', () => {
   assert.is(histogram.percentile(99), 99, 'p99 reported as the upper edge of its bin');
   histogram.record(-3);
   assert.is(histogram.percentile(0), 1, 'a negative sample counts in the first bin');
+});
+
+statistics('histogram bounds its overflow', () => {
+  const histogram = new LatencyHistogram(1, 10);
+  // Exact samples of 11 ms, then samples in the 20–30 ms coarse bin (width 10 ms, the fine range).
+  for (let index = 0; index < MAX_EXACT_OVERFLOW; index++) histogram.record(11);
+  for (let index = 0; index < 500; index++) histogram.record(25);
+  const data = histogram.toJSON();
+  assert.is(data.overflow.length, MAX_EXACT_OVERFLOW, 'exact samples stop at the cap');
+  assert.equal(data.coarse, [[2, 500]], 'the rest is counted in one coarse bin');
+  assert.is(histogram.count, MAX_EXACT_OVERFLOW + 500, 'every sample counts');
+  assert.is(histogram.percentile(50), 11, 'a rank among the exact samples is exact');
+  assert.is(histogram.percentile(100), 30, 'a rank in a coarse bin reports its upper edge');
+
+  const merged = new LatencyHistogram(1, 10);
+  merged.merge(data);
+  assert.is(merged.count, histogram.count, 'merge keeps the count');
+  assert.is(merged.percentile(100), 30, 'merge keeps the coarse bin');
 });
 
 statistics('histogram keeps overflow exactly', () => {
