@@ -43,9 +43,15 @@ export const soakScenario: Scenario = {
 
     const samplesIn = (from: number, to: number) => outcome.rssSamples.filter((sample) => sample.atSeconds >= from && sample.atSeconds < to);
     const window = (from: number, to: number) => samplesIn(from, to).map((sample) => sample.bytes);
-    // RSS less the committed JavaScript heap: native memory (SQLite page caches, buffers, code).
-    const heapWindow = (from: number, to: number, part: 'used' | 'native') =>
-      samplesIn(from, to).flatMap((sample) => (sample.heap ? [part === 'used' ? sample.heap.usedBytes : sample.bytes - sample.heap.totalBytes] : []));
+    const heapWindow = (from: number, to: number, part: 'used' | 'native') => {
+      const values: number[] = [];
+      for (const { heap, bytes } of samplesIn(from, to)) {
+        if (!heap) continue;
+        // RSS less the committed JavaScript heap is native memory: SQLite, buffers, code.
+        values.push(part === 'used' ? heap.usedBytes : bytes - heap.totalBytes);
+      }
+      return values;
+    };
     const byMinute = (values: (from: number, to: number) => number[]) =>
       Array.from({ length: durationSeconds / 60 }, (_, minute) => {
         const found = values(minute * 60, minute * 60 + 60);
