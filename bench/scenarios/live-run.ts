@@ -128,7 +128,7 @@ export async function runLive(options: LiveRunOptions): Promise<LiveRunOutcome> 
       const rssSamples: LiveRunOutcome['rssSamples'] = [];
       let createsSent = 0;
       let lastRssAt = -Infinity;
-      // A profile holds the inspector for itself, so heap samples are skipped in profile runs.
+      // A profile run keeps the inspector session to itself, so it takes no heap samples.
       const heapReader = options.heapSamples && !options.profile ? await service.profiler() : null;
       while (performance.now() - started < options.durationSeconds * 1000) {
         await sleep(100);

@@ -22,7 +22,7 @@ import { Tally, type PostContribution } from './tally.ts';
 /** Posts remembered for duplicate and edit detection: several minutes at live rates. */
 export const RECENT_POSTS_LIMIT = 20_000;
 
-/** What a remembered post counted, and when. */
+/** Contribution of a remembered post, and the time it was counted. */
 interface RecentPost {
   /** Time at which the post was counted, ms since the epoch. */
   countedAt: number;
