@@ -173,8 +173,8 @@ export interface ThreadSchedule {
 }
 
 /**
- * Reads /proc/<pid>/task/<tid>/schedstat for every thread of `pid`; an empty map when the
- * process has exited or the kernel keeps no scheduler statistics.
+ * Reads /proc/<pid>/task/<tid>/schedstat for every thread of `pid`. Returns an empty map when
+ * the process has exited or the kernel keeps no scheduler statistics.
  */
 export function readThreadSchedules(pid: number): Map<number, ThreadSchedule> {
   const threads = new Map<number, ThreadSchedule>();
@@ -203,7 +203,7 @@ export interface ProcessSchedule {
   activeThreads: number;
 }
 
-/** Difference between two `readThreadSchedules` readings of `pid`; the main thread's id is the pid. */
+/** Subtracts two `readThreadSchedules` readings of `pid`. The main thread's id is the pid. */
 export function scheduleBetween(pid: number, before: Map<number, ThreadSchedule>, after: Map<number, ThreadSchedule>): ProcessSchedule {
   const schedule: ProcessSchedule = { main: { onCpuNs: 0, waitingNs: 0 }, others: { onCpuNs: 0, waitingNs: 0 }, activeThreads: 0 };
   for (const [tid, end] of after) {

@@ -47,9 +47,8 @@ export interface HistogramData {
 }
 
 /**
- * Samples above the fine range kept exactly. Beyond that they are counted in coarse bins, so a
- * long run whose latencies drift above the range (a looped capture re-sends old URIs) still
- * reports in a message of bounded size.
+ * Number of samples above the fine range that are kept exactly. Later ones go to coarse bins,
+ * so a long looped soak (re-sent URIs give latencies of minutes) still fits in one message.
  */
 export const MAX_EXACT_OVERFLOW = 10_000;
 
@@ -147,7 +146,7 @@ export class LatencyHistogram {
       this.#sum += value;
       if (value > this.#max) this.#max = value;
     }
-    for (const [coarseIndex, count] of data.coarse ?? []) {
+    for (const [coarseIndex, count] of data.coarse) {
       const upper = (coarseIndex + 1) * this.#coarseMs;
       this.#coarse.set(coarseIndex, (this.#coarse.get(coarseIndex) ?? 0) + count);
       this.#count += count;
