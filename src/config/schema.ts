@@ -56,7 +56,7 @@ export const VARIABLES = {
     'Jetstream /subscribe endpoints, comma-separated; the consumer fails over to the next one in order.',
   ),
   LOG_LEVEL: variable(oneOf(LOG_LEVELS), 'info', 'Minimum level of the JSON log lines written to standard output.'),
-  INGEST: variable(boolean, 'true', 'Consume Jetstream and write to the database; false serves HTTP and Socket.IO only.'),
+  INGEST: variable(boolean, 'true', 'Consume Jetstream and write to the database (one process per database); false serves HTTP and Socket.IO only.'),
 
   CURSOR_REWIND_SECONDS: variable(integer(0, 3600), '3', 'How far before the stored cursor a reconnect resumes.', 's'),
   RECONNECT_MIN_MS: variable(integer(1, 600_000), '500', 'Shortest delay before a reconnect attempt.', 'ms'),

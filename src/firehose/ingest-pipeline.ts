@@ -3,14 +3,15 @@
  * `publish('batch')` resolves only once the store has committed the effects and the cursor in
  * one transaction. When it fails, the same batch is retried with backoff and never dropped,
  * and meanwhile the full queue keeps the socket paused. Committed batches are then announced
- * with `publish('committed')` for statistics and Socket.IO.
+ * with `publish('committed')` for statistics and Socket.IO. A permanent failure (see
+ * `isPermanentFailure`) is not retried: the loop ends and `run` rejects with it.
  *
  * While one batch is being stored, the next one is scored, and the announcement of a committed
  * batch overlaps the write of the next one, so a store that writes from another thread works in
  * parallel with scoring. Batches are still stored one at a time and announced in order.
  */
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { Hub } from '../hub/hub.ts';
+import { isPermanentFailure, type Hub } from '../hub/hub.ts';
 import type { HubEvents, IngestBatch, IngestEffect } from '../hub/events.ts';
 import { rateLimited, type Logger } from '../log/logger.ts';
 import type { Backoff } from './backoff.ts';
@@ -46,7 +47,10 @@ export interface IngestPipelineOptions {
 }
 
 export interface IngestPipeline {
-  /** Starts the batching loop; the promise settles when `stop` has drained the queue. */
+  /**
+   * Starts the batching loop; the promise resolves when `stop` has drained the queue and
+   * rejects when the store failed permanently.
+   */
   run(): Promise<void>;
   /** Publishes everything still queued, then ends the loop. */
   stop(): Promise<void>;
@@ -75,6 +79,8 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
   let announcing: Promise<void> = Promise.resolve();
   const waits = new Set<() => void>();
   let lastTakenAt = -Infinity;
+  /** A permanent failure of the store, which ends the loop. */
+  let halted: { error: unknown } | null = null;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -116,6 +122,7 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
         options.retryBackoff.reset();
         return;
       } catch (error) {
+        if (isPermanentFailure(error)) throw error;
         const delayMs = options.retryBackoff.next();
         warnRetry((suppressed) =>
           logger.warn(
@@ -128,8 +135,13 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
     }
   }
 
+  function throwIfHalted(): void {
+    if (halted) throw halted.error;
+  }
+
   async function loop(): Promise<void> {
     for (;;) {
+      throwIfHalted();
       if (queue.length === 0) {
         if (stopping) {
           await storing;
@@ -152,12 +164,21 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       if (!batch) continue;
 
       await storing;
+      throwIfHalted();
       storing = store(batch);
     }
   }
 
   async function store(batch: IngestBatch): Promise<void> {
-    await publishDurably(batch);
+    try {
+      await publishDurably(batch);
+    } catch (error) {
+      // The loop may be waiting for events or for the batch interval: wake it so it ends now.
+      halted = { error };
+      for (const cancel of [...waits]) cancel();
+      queue.cancel();
+      return;
+    }
     committedCursor = batch.cursor;
     // The announcement waits for the next event-loop turn, so the batcher hands the next batch
     // to the store first and the write thread is not left idle meanwhile.
@@ -183,7 +204,8 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
       stopping = true;
       for (const cancel of [...waits]) cancel();
       queue.cancel();
-      await (running ?? Promise.resolve());
+      // A loop that ended on a permanent failure has reported it through `run` already.
+      await (running ?? Promise.resolve()).catch(() => undefined);
     },
     setStoredCursor(cursor) {
       committedCursor = cursor;

@@ -49,3 +49,12 @@ export class Hub<Events extends object> {
     return this.#listeners.get(type)?.length ?? 0;
   }
 }
+
+/**
+ * Whether a listener's error says that retrying can never succeed, such as a store that lost
+ * the database to another ingesting process. Such errors carry `permanent: true`; a publisher
+ * that retries failed publishes stops on them instead.
+ */
+export function isPermanentFailure(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
+}

@@ -66,6 +66,11 @@ export function setExitCode(code: number): void {
   process.exitCode = code;
 }
 
+/** Id of this process. */
+export function processId(): number {
+  return process.pid;
+}
+
 /** Resident set size of the process in bytes. */
 export function residentMemoryBytes(): number {
   return process.memoryUsage().rss;

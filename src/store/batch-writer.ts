@@ -5,6 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { IngestBatch, LabelCounts } from '../hub/events.ts';
+import { isPermanentFailure } from '../hub/hub.ts';
 import { rateLimited, type Logger } from '../log/logger.ts';
 import { StoreError } from './errors.ts';
 import { planBatch } from './batch-plan.ts';
@@ -96,6 +97,7 @@ export function createBatchWriter(options: BatchWriterOptions): BatchWriter {
           return;
         } catch (error) {
           if (signal.aborted) throw error instanceof StoreError ? error : closedError(batch, error);
+          if (isPermanentFailure(error)) throw error;
           const busy = isBusy(error);
           warnRetry((suppressed) => {
             const fields = { err: error, attempt: attemptNumber, delayMs: delay, batchSize: batch.effects.length, cursor: batch.cursor, suppressed };

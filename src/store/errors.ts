@@ -13,15 +13,20 @@ export type StoreErrorCode =
   | 'SCHEMA_TOO_NEW'
   | 'SCHEMA_TOO_OLD'
   | 'STORE_CLOSED'
-  | 'READ_ONLY';
+  | 'READ_ONLY'
+  | 'INGEST_LEASE_HELD'
+  | 'INGEST_LEASE_LOST';
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode;
+  /** True when no retry can succeed: the consumer stops instead (see `isPermanentFailure`). */
+  readonly permanent: boolean;
 
   constructor(code: StoreErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreError';
     this.code = code;
+    this.permanent = code === 'INGEST_LEASE_LOST';
   }
 }
 

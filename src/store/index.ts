@@ -22,6 +22,8 @@ import { countPosts, exportPosts, labelTotals, listPosts, topPosts } from './que
 import { timeseries } from './timeseries.ts';
 import { createSerialQueue, sleep } from './sleep.ts';
 import { WriteThread, type BatchRunner } from './write-thread.ts';
+import { IngestLease, type LeaseTimings } from './ingest-lease.ts';
+import { takeIngestLock } from './ingest-lock.ts';
 import type { PostTotals, StoreQueries } from './types.ts';
 
 export { StoreError, isStoreInputError } from './errors.ts';
@@ -50,6 +52,8 @@ export interface StoreOptions {
   importer?: ModuleImporter;
   /** Write a `file:` database from a worker thread. @default true */
   writeThread?: boolean;
+  /** Timings of the ingest lease a writer holds. @default 30 s to live, renewed every 10 s */
+  lease?: Partial<LeaseTimings>;
 }
 
 export interface PruneResult {
@@ -114,9 +118,31 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       throw new StoreError('CONNECT_FAILED', `The write thread could not open DATABASE_URL=${JSON.stringify(redactUrl(url))}: ${(error as Error).message}`, { cause: error });
     }
   }
-  const runner: BatchRunner = writeThread ?? { batch: (statements) => client.batch(statements, 'write') };
+  const directRunner: BatchRunner = writeThread ?? { batch: (statements) => client.batch(statements, 'write') };
 
   const closing = new AbortController();
+  let lease: IngestLease | null = null;
+  if (!reader) {
+    const path = connection.path;
+    lease = new IngestLease({
+      client,
+      runner: directRunner,
+      logger,
+      url: redactUrl(url),
+      timings: options.lease,
+      signal: closing.signal,
+      takeLock: path ? () => takeIngestLock(path, options.importer) : undefined,
+    });
+    try {
+      await lease.acquire();
+    } catch (error) {
+      await writeThread?.close();
+      client.close();
+      throw error;
+    }
+  }
+  // Every write transaction of a writer checks first that this process still holds the lease.
+  const runner: BatchRunner = lease ? lease.fence(directRunner) : directRunner;
   const serial = createSerialQueue();
   // NOTE: with @libsql/client 0.18.0 (libsql 0.5.29) a statement that fails, for example with
   // SQLITE_BUSY, stays active until garbage collection finalizes it, and while it does every
@@ -190,8 +216,13 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   };
   if (reader) {
     every(options.totalsRefreshMs ?? 5000, async () => Object.assign(totals, await labelTotals(client)), 'totals refresh');
-  } else {
-    every(options.pruneIntervalMs ?? 60_000, () => pruneOnce(), 'retention');
+  } else if (lease) {
+    const held = lease;
+    every(options.pruneIntervalMs ?? 60_000, async () => {
+      // Once the lease is lost nothing can be written, so retention stops quietly.
+      if (!held.lost) await pruneOnce();
+    }, 'retention');
+    every(held.timings.renewMs, () => serial(() => held.renew()), 'ingest lease renewal');
   }
 
   let closed: Promise<void> | null = null;
@@ -226,6 +257,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         // Let the write or prune chunk in flight finish, so close never cuts a transaction.
         await serial(async () => undefined);
         await pruning?.catch(() => undefined);
+        await lease?.release().catch((error: unknown) => logger.warn({ err: error }, 'releasing the ingest lease failed; it expires on its own'));
         await writeThread?.close();
         client.close();
         logger.info('database closed');

@@ -60,6 +60,17 @@ const MIGRATIONS: readonly (readonly string[])[] = [
       PRIMARY KEY (minute_start, language)
     ) WITHOUT ROWID`,
   ],
+  [
+    // The one process allowed to ingest; times are milliseconds on the database's clock.
+    `CREATE TABLE IF NOT EXISTS ingest_lease (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      owner TEXT NOT NULL,
+      host TEXT NOT NULL,
+      pid INTEGER NOT NULL,
+      acquired_at INTEGER NOT NULL,
+      expires_at INTEGER NOT NULL
+    )`,
+  ],
 ];
 
 /** Schema version this code writes and reads. */

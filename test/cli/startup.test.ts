@@ -159,6 +159,25 @@ startup('unknown serve option exits 2 without starting', (context) => {
   assert.not.match(result.stdout, 'listening', 'the service did not start');
 });
 
+startup('second ingesting process exits 1', async (context) => {
+  const env = { JETSTREAM_URL: CLOSED_UPSTREAM, DATABASE_URL: `file:${context.folder.path}/db.sqlite` };
+  context.service = await startServiceProcess({ env });
+  const { command, args } = entryCommand();
+  const second = spawnSync(command, args, {
+    cwd: repositoryRoot,
+    env: { ...process.env, DENO_NO_UPDATE_CHECK: '1', PORT: '0', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  assert.is(second.status, 1, `exit code of the second ingesting process; stderr: ${second.stderr}`);
+  assert.match(second.stderr, `process ${context.service.child.pid} on `, 'message names the process that ingests');
+  assert.match(second.stderr, 'start this one with INGEST=false', 'message says how to serve from the same database');
+
+  const serving = await startServiceProcess({ env: { ...env, INGEST: 'false' } });
+  const result = await serving.stop('SIGTERM');
+  assert.is(result.code, 0, 'a serving process (INGEST=false) runs beside the ingesting one');
+});
+
 startup('--help lists variables with defaults and units', () => {
   const { command, args } = entryCommand(['--help']);
   const result = spawnSync(command, args, { cwd: repositoryRoot, env: { ...process.env, DENO_NO_UPDATE_CHECK: '1' }, encoding: 'utf8', timeout: 20_000 });

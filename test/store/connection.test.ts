@@ -5,16 +5,7 @@ import * as assert from 'uvu/assert';
 import { createClient } from '@libsql/client/sqlite3';
 import { openStore, StoreError } from '../../src/store/index.ts';
 import { SCHEMA_VERSION } from '../../src/store/migrations.ts';
-import { capturingLogger, openTestStore, testConfig, testDatabase, type TestDatabase } from '../support/store-fixtures.ts';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject');
-}
+import { capturingLogger, openTestStore, rejection, testConfig, testDatabase, type TestDatabase } from '../support/store-fixtures.ts';
 
 interface Context {
   database?: TestDatabase;

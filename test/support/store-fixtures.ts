@@ -41,6 +41,16 @@ export function capturingLogger(level: 'debug' | 'info' | 'warn' = 'info'): { lo
   return { logger, lines };
 }
 
+/** The error `promise` rejects with; throws when it resolves instead. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
 export function testConfig(url: string, overrides: Record<string, string> = {}): Config {
   return loadConfig({ DATABASE_URL: url, ...overrides });
 }
