@@ -77,6 +77,7 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
   let storing: Promise<void> = Promise.resolve();
   /** Announcement of the last batch committed. */
   let announcing: Promise<void> = Promise.resolve();
+  /** Cancellers of the waits in progress; `stop` ends them early. */
   const waits = new Set<() => void>();
   let lastTakenAt = -Infinity;
   /** A permanent failure of the store, which ends the loop. */
@@ -84,15 +85,17 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const end = () => {
-        waits.delete(end);
+      // A finished wait removes its own canceller, so the set holds only waits in progress.
+      const finish = () => {
+        waits.delete(cancel);
         resolve();
       };
-      const handle = timers.setTimeout(end, ms);
-      waits.add(() => {
+      const cancel = () => {
         timers.clearTimeout(handle);
-        end();
-      });
+        finish();
+      };
+      const handle = timers.setTimeout(finish, ms);
+      waits.add(cancel);
     });
 
   async function buildBatch(events: DecodedEvent[]): Promise<IngestBatch | null> {

@@ -20,6 +20,7 @@ const WAIT_MS = 10;
 function startBatcher(batchMaxEvents = 100, holdWrites = false) {
   let time = 1000;
   const timers: { at: number; callback: () => void; cleared: boolean }[] = [];
+  let clearCalls = 0;
   const queue = createIngestQueue<DecodedEvent>(1000);
   const hub = new Hub<HubEvents>();
   const batches: string[][] = [];
@@ -60,6 +61,7 @@ function startBatcher(batchMaxEvents = 100, holdWrites = false) {
         return timer;
       },
       clearTimeout: (handle) => {
+        clearCalls += 1;
         (handle as { cleared: boolean }).cleared = true;
       },
     },
@@ -76,6 +78,8 @@ function startBatcher(batchMaxEvents = 100, holdWrites = false) {
       await settle();
     },
     pendingTimers: () => timers.filter((timer) => !timer.cleared && timer.at > time).length,
+    /** Calls of clearTimeout so far. */
+    clearCalls: () => clearCalls,
     push(text: string) {
       sequence += 1;
       queue.push(
@@ -135,6 +139,26 @@ batcher('gathers events that follow closely into one batch', async () => {
   await run.advance(WAIT_MS);
   assert.equal(run.batches, [['a'], ['b', 'c']], 'b and c leave together once the wait is over');
   await run.stop();
+});
+
+batcher('finished waits are not kept', async () => {
+  const run = startBatcher();
+  for (let round = 0; round < 50; round++) {
+    run.push(`first ${round}`);
+    await settle();
+    await run.advance(1);
+    run.push(`second ${round}`);
+    await settle();
+    // The second event waits for the batch interval, then leaves alone; then a quiet spell.
+    await run.advance(WAIT_MS);
+    await run.advance(WAIT_MS * 5);
+  }
+  assert.is(run.batches.length, 100, 'every event left in its own batch, the second of each pair after a wait');
+  assert.is(run.pendingTimers(), 0, 'no wait is in progress');
+  const before = run.clearCalls();
+  await run.stop();
+  // A finished wait still remembered would be cancelled again here, and stay in memory until then.
+  assert.is(run.clearCalls() - before, 0, 'stop found no finished wait to cancel');
 });
 
 batcher('a full batch never waits', async () => {
