@@ -13,7 +13,8 @@ RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies, the bundle and static files, run as the node user.
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATABASE_URL=file:/data/skypulse.db
+# glibc's malloc gives threads up to 8 arenas per core; 2 keep native memory lower (see docs/BENCHMARKS.md).
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATABASE_URL=file:/data/skypulse.db MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules

@@ -80,6 +80,8 @@ export async function startService({ runtime, env, cpus, runtimeFlags = [], insp
       PORT: '0',
       LOG_LEVEL: 'info',
       DATABASE_URL: `file:${join(databaseFolder, 'skypulse.db')}`,
+      // npm start, deno task start and the Dockerfile set it too, so the service runs as deployed.
+      MALLOC_ARENA_MAX: '2',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

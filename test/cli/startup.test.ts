@@ -108,6 +108,15 @@ for (const [setting, expected] of [['auto', availableParallelism() > 1], ['true'
   });
 }
 
+startup('launchers limit malloc arenas to 2', () => {
+  const scripts = (JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  assert.match(scripts.start!, 'MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} exec node dist/server.js', 'npm start sets 2 unless the caller set a value');
+  const tasks = (JSON.parse(readFileSync(join(repositoryRoot, 'deno.json'), 'utf8')) as { tasks: Record<string, string> }).tasks;
+  assert.ok(tasks.start!.startsWith('MALLOC_ARENA_MAX=2 deno run '), `deno task start sets 2: ${tasks.start}`);
+  const dockerfile = readFileSync(join(repositoryRoot, 'Dockerfile'), 'utf8');
+  assert.match(dockerfile, /^ENV .*\bMALLOC_ARENA_MAX=2\b/m, 'the image sets 2');
+});
+
 startup('npm start script forwards SIGTERM', async (context) => {
   const scripts = (JSON.parse(readFileSync(join(repositoryRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const script = scripts[runtimeName === 'deno' ? 'start:deno' : 'start']!;

@@ -149,7 +149,7 @@ batcher('finished waits are not kept', async () => {
     await run.advance(1);
     run.push(`second ${round}`);
     await settle();
-    // The second event waits for the batch interval, then leaves alone; then a quiet spell.
+    // The second event waits for the batch interval and leaves alone. A quiet spell follows.
     await run.advance(WAIT_MS);
     await run.advance(WAIT_MS * 5);
   }
