@@ -48,7 +48,7 @@ export interface IngestPipelineOptions {
 
 export interface IngestPipeline {
   /**
-   * Starts the batching loop; the promise resolves when `stop` has drained the queue and
+   * Starts the batching loop. The promise resolves when `stop` has drained the queue, and
    * rejects when the store failed permanently.
    */
   run(): Promise<void>;
@@ -85,7 +85,7 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      // A finished wait removes its own canceller, so the set holds only waits in progress.
+      // A finished wait removes its own canceller, so the set contains only waits in progress.
       const finish = () => {
         waits.delete(cancel);
         resolve();

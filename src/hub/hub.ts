@@ -51,9 +51,9 @@ export class Hub<Events extends object> {
 }
 
 /**
- * Whether a listener's error says that retrying can never succeed, such as a store that lost
- * the database to another ingesting process. Such errors carry `permanent: true`; a publisher
- * that retries failed publishes stops on them instead.
+ * Whether a listener's error means that retrying can never succeed, such as a store that lost
+ * the database to another ingesting process. Such errors carry `permanent: true`, and a
+ * publisher that retries failed publishes stops on them instead.
  */
 export function isPermanentFailure(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { permanent?: unknown }).permanent === true;
