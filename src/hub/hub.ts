@@ -51,7 +51,7 @@ export class Hub<Events extends object> {
 }
 
 /**
- * Whether a listener's error means that retrying can never succeed, such as a store that lost
+ * Returns whether a listener's error means that retrying can never succeed, such as a store that lost
  * the database to another ingesting process. Such errors carry `permanent: true`, and a
  * publisher that retries failed publishes stops on them instead.
  */

@@ -217,12 +217,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (reader) {
     every(options.totalsRefreshMs ?? 5000, async () => Object.assign(totals, await labelTotals(client)), 'totals refresh');
   } else if (lease) {
-    const held = lease;
+    const writerLease = lease;
     every(options.pruneIntervalMs ?? 60_000, async () => {
       // Once the lease is lost nothing can be written, so retention stops quietly.
-      if (!held.lost) await pruneOnce();
+      if (!writerLease.lost) await pruneOnce();
     }, 'retention');
-    every(held.timings.renewMs, () => serial(() => held.renew()), 'ingest lease renewal');
+    every(writerLease.timings.renewMs, () => serial(() => writerLease.renew()), 'ingest lease renewal');
   }
 
   let closed: Promise<void> | null = null;

@@ -117,6 +117,8 @@ export class IngestLease {
     }
   }
 
+  // NOTE: this path serves libSQL server URLs; tests run it against a file, since no real
+  // server was available to test against.
   async #takeAfterExpiry(): Promise<void> {
     const { logger } = this.#options;
     let waitingFor: LeaseHolder | null = null;
@@ -244,10 +246,10 @@ function describe(holder: LeaseHolder): Record<string, unknown> {
 }
 
 function heldError(holder: LeaseHolder | null, url: string): StoreError {
-  const who = holder ? ` (process ${holder.pid} on ${holder.host}, ingesting since ${new Date(holder.acquiredAt).toISOString()})` : '';
+  const holderText = holder ? ` (process ${holder.pid} on ${holder.host}, ingesting since ${new Date(holder.acquiredAt).toISOString()})` : '';
   return new StoreError(
     'INGEST_LEASE_HELD',
-    `Another skypulse process${who} is ingesting into DATABASE_URL=${JSON.stringify(url)}. ` +
+    `Another skypulse process${holderText} is ingesting into DATABASE_URL=${JSON.stringify(url)}. ` +
       'Only one process may ingest into a database: start this one with INGEST=false to serve the dashboard and API ' +
       'from the same database, or stop the other process first.',
   );

@@ -41,7 +41,7 @@ export function capturingLogger(level: 'debug' | 'info' | 'warn' = 'info'): { lo
   return { logger, lines };
 }
 
-/** The error `promise` rejects with; throws when it resolves instead. */
+/** Returns the error that `promise` rejects with, and throws when it resolves instead. */
 export async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
     await promise;
