@@ -266,7 +266,7 @@ export function createFirehose(options: FirehoseOptions): Firehose {
     void pipeline.run().catch((error: unknown) => {
       // Nothing is committed any more, so /readyz must report it instead of the connection state.
       pipelineError = `the ingest pipeline stopped: ${(error as Error).message}`;
-      logger.fatal({ err: error }, 'the ingest pipeline stopped; the consumer disconnects and stores nothing more');
+      logger.fatal({ err: error }, 'the ingest pipeline stopped, so the consumer disconnects and stores nothing more');
       void connection.stop();
     });
     connection.start();

@@ -77,7 +77,7 @@ export function createIngestPipeline(options: IngestPipelineOptions): IngestPipe
   let storing: Promise<void> = Promise.resolve();
   /** Announcement of the last batch committed. */
   let announcing: Promise<void> = Promise.resolve();
-  /** Cancellers of the waits in progress; `stop` ends them early. */
+  /** Cancellers of the waits in progress, which `stop` calls to end them early. */
   const waits = new Set<() => void>();
   let lastTakenAt = -Infinity;
   /** A permanent failure of the store, which ends the loop. */

@@ -257,7 +257,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         // Let the write or prune chunk in flight finish, so close never cuts a transaction.
         await serial(async () => undefined);
         await pruning?.catch(() => undefined);
-        await lease?.release().catch((error: unknown) => logger.warn({ err: error }, 'releasing the ingest lease failed; it expires on its own'));
+        await lease?.release().catch((error: unknown) => logger.warn({ err: error }, 'releasing the ingest lease failed, so it expires on its own'));
         await writeThread?.close();
         client.close();
         logger.info('database closed');

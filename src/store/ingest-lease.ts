@@ -53,7 +53,7 @@ export interface IngestLeaseOptions {
   timings?: Partial<LeaseTimings>;
   /** Aborts the wait for another process's lease. */
   signal: AbortSignal;
-  /** Takes the ingest lock of a `file:` database (null when another process holds it); absent for a server. */
+  /** Function that takes the ingest lock of a `file:` database, or null when another process has it. Absent for a server. */
   takeLock?: () => Promise<IngestLock | null>;
 }
 
@@ -81,7 +81,7 @@ export class IngestLease {
     return this.#timings;
   }
 
-  /** Whether a renewal found another process holding the lease. */
+  /** True once a renewal or a write found the lease taken by another process. */
   get lost(): boolean {
     return this.#lost;
   }
@@ -117,8 +117,8 @@ export class IngestLease {
     }
   }
 
-  // NOTE: this path serves libSQL server URLs; tests run it against a file, since no real
-  // server was available to test against.
+  // NOTE: this path serves libSQL server URLs, but the tests run it against a file, because no
+  // real server was available to test against.
   async #takeAfterExpiry(): Promise<void> {
     const { logger } = this.#options;
     let waitingFor: LeaseHolder | null = null;
@@ -149,7 +149,7 @@ export class IngestLease {
     this.#options.logger.warn({ previous: describe(previous), reason }, `took over the ingest lease: ${reason}`);
   }
 
-  /** Extends the lease; marks it lost (and logs once) when another process holds it now. */
+  /** Extends the lease, or marks it lost and logs one error when another process has taken it. */
   async renew(): Promise<void> {
     if (this.#lost) return;
     const [result] = await this.#options.runner.batch([
@@ -163,7 +163,7 @@ export class IngestLease {
     const { holder } = await this.#read();
     this.#options.logger.error(
       { holder: holder ? describe(holder) : null },
-      'the ingest lease was taken by another process; this process writes nothing more',
+      'the ingest lease was taken by another process, so this process writes nothing more',
     );
   }
 

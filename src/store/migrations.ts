@@ -61,7 +61,7 @@ const MIGRATIONS: readonly (readonly string[])[] = [
     ) WITHOUT ROWID`,
   ],
   [
-    // The one process allowed to ingest; times are milliseconds on the database's clock.
+    // The one process allowed to ingest. Times are milliseconds on the database's clock.
     `CREATE TABLE IF NOT EXISTS ingest_lease (
       id INTEGER PRIMARY KEY CHECK (id = 1),
       owner TEXT NOT NULL,

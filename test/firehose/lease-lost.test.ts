@@ -38,7 +38,7 @@ lost('consumer stops and disconnects', async (context) => {
   await waitFor(() => !ingest.firehose.readiness().ready, 5000, () => `still ready: ${JSON.stringify(ingest.firehose.readiness())}`);
   assert.match(ingest.firehose.readiness().reason ?? '', 'Another process took over ingest', 'readiness names the cause');
   const fatal = ingest.logs().find((line) => line.level === 60);
-  assert.is(fatal?.msg, 'the ingest pipeline stopped; the consumer disconnects and stores nothing more', 'one fatal line says what happened');
+  assert.is(fatal?.msg, 'the ingest pipeline stopped, so the consumer disconnects and stores nothing more', 'one fatal line says what happened');
   await waitFor(() => ingest.sockets.open === 0, 5000, 'the upstream socket stayed open');
 
   const stored = await ingest.countPosts();

@@ -184,7 +184,7 @@ lease('renewal detects a taken lease', async (context) => {
   const { logger, lines } = capturingLogger();
   await openWriter(context, logger);
   await plantLease(context.other!, OTHER_HOST, 4242, 60_000);
-  const message = 'the ingest lease was taken by another process; this process writes nothing more';
+  const message = 'the ingest lease was taken by another process, so this process writes nothing more';
   await waitFor(() => lines.some((line) => line.msg === message), 3000, 'the lost lease was never logged');
   const logged = lines.find((line) => line.msg === message)!;
   assert.is(logged.level, 50, 'logged as an error');
